@@ -1,0 +1,154 @@
+//! A blocking facade over the async [`Client`](super::Client), on the process-wide runtime.
+
+use super::{ClientConfig, PreparedRequest, Preview};
+use crate::error::Result;
+use crate::models::{User, UserCreate, UserUpdate};
+use crate::page::UserPage;
+use crate::params::Params;
+use crate::runtime::block_on;
+
+/// Blocking Duo Admin API client; the same operations as the async one.
+///
+/// ```no_run
+/// use duo_directory::{blocking, ClientConfig};
+/// let client = blocking::Client::new(ClientConfig::new("DI...", "secret", "api-xxxxxxxx.duosecurity.com"))?;
+/// for user in client.list_users(None)? {
+///     println!("{}", user?.username);
+/// }
+/// # Ok::<(), duo_directory::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: super::Client,
+}
+
+impl Client {
+    /// Builds a client. Sends nothing.
+    pub fn new(config: ClientConfig) -> Result<Client> {
+        Ok(Client { inner: super::Client::new(config)? })
+    }
+
+    /// The async client underneath (sharing the same pool).
+    pub fn as_async(&self) -> &super::Client {
+        &self.inner
+    }
+
+    /// See [`super::Client::list_users`]: a lazy iterator fetching pages on demand.
+    pub fn list_users(&self, page_size: Option<u32>) -> Result<UserIter> {
+        Ok(UserIter { pages: self.user_pages(page_size)?, current: Default::default() })
+    }
+
+    /// Page-by-page access to the user listing.
+    pub fn user_pages(&self, page_size: Option<u32>) -> Result<UserPages> {
+        Ok(UserPages { pager: self.inner.user_pages(page_size)? })
+    }
+
+    /// See [`super::Client::get_user`].
+    pub fn get_user(&self, user_id: &str) -> Result<User> {
+        block_on(self.inner.get_user(user_id))?
+    }
+
+    /// See [`super::Client::get_user_by_username`].
+    pub fn get_user_by_username(&self, username: &str) -> Result<Option<User>> {
+        block_on(self.inner.get_user_by_username(username))?
+    }
+
+    /// See [`super::Client::get_users_by_email`].
+    pub fn get_users_by_email(&self, email: &str) -> Result<Vec<User>> {
+        block_on(self.inner.get_users_by_email(email))?
+    }
+
+    /// See [`super::Client::create_user`].
+    pub fn create_user(&self, user: &UserCreate) -> Result<User> {
+        block_on(self.inner.create_user(user))?
+    }
+
+    /// See [`super::Client::update_user`].
+    pub fn update_user(&self, user_id: &str, update: &UserUpdate) -> Result<User> {
+        block_on(self.inner.update_user(user_id, update))?
+    }
+
+    /// See [`super::Client::delete_user`].
+    pub fn delete_user(&self, user_id: &str) -> Result<()> {
+        block_on(self.inner.delete_user(user_id))?
+    }
+
+    /// See [`super::Client::sync_user_from_directory`].
+    pub fn sync_user_from_directory(&self, directory_key: &str, username: &str) -> Result<User> {
+        block_on(self.inner.sync_user_from_directory(directory_key, username))?
+    }
+
+    /// See [`super::Client::call`].
+    pub fn call(&self, method: &str, path: &str, params: Params) -> Result<serde_json::Value> {
+        block_on(self.inner.call(method, path, params))?
+    }
+
+    /// See [`super::Client::preview`].
+    pub fn preview(&self) -> Preview<'_> {
+        self.inner.preview()
+    }
+
+    /// See [`super::Client::prepare`].
+    pub fn prepare(&self, method: &str, path: &str, params: Params) -> Result<PreparedRequest> {
+        self.inner.prepare(method, path, params)
+    }
+}
+
+/// Blocking page iterator.
+#[derive(Debug)]
+pub struct UserPages {
+    pager: super::UserPager,
+}
+
+impl UserPages {
+    /// How many pages have been fetched so far.
+    pub fn pages_fetched(&self) -> u64 {
+        self.pager.pages_fetched()
+    }
+}
+
+impl Iterator for UserPages {
+    type Item = Result<UserPage>;
+    fn next(&mut self) -> Option<Self::Item> {
+        match block_on(self.pager.next_page()) {
+            Ok(Ok(Some(page))) => Some(Ok(page)),
+            Ok(Ok(None)) => None,
+            Ok(Err(e)) | Err(e) => {
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+/// Blocking iterator over users; requests a page only when the previous one is used up.
+/// After an error it ends.
+#[derive(Debug)]
+pub struct UserIter {
+    pages: UserPages,
+    current: std::collections::VecDeque<crate::page::LazyUser>,
+}
+
+impl UserIter {
+    /// How many pages have been fetched so far.
+    pub fn pages_fetched(&self) -> u64 {
+        self.pages.pages_fetched()
+    }
+}
+
+impl Iterator for UserIter {
+    type Item = Result<User>;
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(lazy) = self.current.pop_front() {
+                return Some(lazy.into_user());
+            }
+            match self.pages.next()? {
+                Ok(page) => self.current.extend(page.users),
+                Err(e) => {
+                    self.pages.pager.stop();
+                    return Some(Err(e));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! The Duo Admin API client for users: async, with a blocking facade in [`blocking`].
+
+pub mod blocking;
+mod config;
+mod paging;
+mod preview;
+mod request;
+pub mod retry;
+mod transport;
+
+pub use config::{ClientConfig, Scheme, is_loopback};
+pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, UserPager, page_size};
+pub use preview::Preview;
+pub use request::PreparedRequest;
+
+use crate::error::{Error, Result};
+use crate::models::{User, UserCreate, UserUpdate};
+use crate::params::Params;
+use crate::sign::{SignOptions, Signer, percent_encode};
+use futures_core::Stream;
+use std::sync::Arc;
+
+/// An async Duo Admin API client. Cheap to clone; clones share one connection pool.
+///
+/// ```no_run
+/// # async fn demo() -> duo_directory::Result<()> {
+/// use duo_directory::{Client, ClientConfig, UserUpdate, WritableStatus};
+/// use futures_util::TryStreamExt;
+/// let client = Client::new(ClientConfig::new("DI...", "secret", "api-xxxxxxxx.duosecurity.com"))?;
+/// let users: Vec<_> = client.list_users(Some(300))?.try_collect().await?;
+/// let update = UserUpdate { status: Some(WritableStatus::Disabled), ..Default::default() };
+/// println!("{:?}", client.preview().update_user(&users[0].user_id, &update)?);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: ClientConfig,
+    signer: Signer,
+    http: reqwest::Client,
+    base_url: String,
+    user_agent: String,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("host", &self.inner.config.host).field("ikey", &self.inner.config.ikey).finish()
+    }
+}
+
+impl Client {
+    /// Builds a client (and its connection pool) from validated settings. Sends nothing.
+    pub fn new(config: ClientConfig) -> Result<Client> {
+        config.validate()?;
+        let signer = Signer::new(&config.ikey, &config.skey)?;
+        let user_agent = config.user_agent_string();
+        let mut builder = reqwest::Client::builder()
+            .user_agent(user_agent.clone())
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout)
+            .pool_idle_timeout(std::time::Duration::from_secs(60));
+        if config.scheme == config::Scheme::Https {
+            builder = builder.https_only(true);
+        }
+        if let Some(pem) = &config.ca_certs {
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| Error::invalid("ca_certs", format!("not a PEM certificate bundle: {e}")))?;
+            if certs.is_empty() {
+                return Err(Error::invalid("ca_certs", "the PEM bundle holds no certificate"));
+            }
+            builder = if config.ca_pinning { builder.tls_certs_only(certs) } else { builder.tls_certs_merge(certs) };
+        }
+        if let Some(proxy) = &config.proxy {
+            let proxy = reqwest::Proxy::https(proxy).map_err(|e| Error::invalid("proxy", e.to_string()))?;
+            builder = builder.proxy(proxy);
+        }
+        let http = builder.build().map_err(|e| Error::invalid("config", format!("cannot build the HTTP client: {e}")))?;
+        let base_url = format!("{}://{}", config.scheme.as_str(), config.host);
+        Ok(Client { inner: Arc::new(Inner { config, signer, http, base_url, user_agent }) })
+    }
+
+    /// The settings this client was built with.
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    /// Validates and prepares a request without sending it (the basis of every preview).
+    pub fn prepare(&self, method: &str, path: &str, params: Params) -> Result<PreparedRequest> {
+        let method = method.to_ascii_uppercase();
+        if !matches!(method.as_str(), "GET" | "POST" | "PUT" | "PATCH" | "DELETE") {
+            return Err(Error::invalid("method", format!("{method:?} is not GET, POST, PUT, PATCH or DELETE")));
+        }
+        if !path.starts_with('/') || path.contains(['?', '#']) || path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(Error::invalid("path", format!("{path:?} must start with / and carry no query string")));
+        }
+        let config = &self.inner.config;
+        let signed = self.inner.signer.sign(
+            &method,
+            &config.host,
+            path,
+            &params,
+            &SignOptions { date: None, sig_version: config.sig_version, x_duo_headers: Vec::new() },
+        )?;
+        let mut headers = vec![("Host".to_string(), config.host.clone()), ("Date".to_string(), signed.date.clone())];
+        if let Some(ct) = signed.content_type {
+            headers.push(("Content-Type".into(), ct.into()));
+        }
+        headers.push(("User-Agent".into(), self.inner.user_agent.clone()));
+        Ok(PreparedRequest {
+            idempotent: method == "GET",
+            method,
+            path: path.to_string(),
+            params,
+            query: signed.query,
+            body: signed.body,
+            headers,
+        })
+    }
+
+    /// Calls any Admin API endpoint with the same signing, envelope handling and retries;
+    /// returns the envelope's `response` member.
+    pub async fn call(&self, method: &str, path: &str, params: Params) -> Result<serde_json::Value> {
+        let request = self.prepare(method, path, params)?;
+        let envelope = self.execute(&request).await?;
+        crate::decode::from_slice(&envelope.response)
+    }
+
+    /// Lists every user as a lazy stream: pages of `page_size` (default 100, max 300) are
+    /// fetched only as the stream is consumed.
+    pub fn list_users(&self, page_size: Option<u32>) -> Result<impl Stream<Item = Result<User>> + Send + use<>> {
+        Ok(self.user_pages(page_size)?.into_stream())
+    }
+
+    /// Page-by-page access to the user listing (each user decoded lazily).
+    pub fn user_pages(&self, page_size: Option<u32>) -> Result<UserPager> {
+        UserPager::new(self.clone(), page_size)
+    }
+
+    /// One user by id; [`Error::NotFound`] when there is none.
+    pub async fn get_user(&self, user_id: &str) -> Result<User> {
+        let request = self.prepare("GET", &user_path(user_id)?, Params::new())?;
+        self.decode_user(&request).await
+    }
+
+    /// The user with this username (or alias), if any.
+    pub async fn get_user_by_username(&self, username: &str) -> Result<Option<User>> {
+        if username.is_empty() {
+            return Err(Error::invalid("username", "must not be empty"));
+        }
+        let request = self.prepare("GET", "/admin/v1/users", Params::new().with("username", username))?;
+        Ok(self.decode_users(&request).await?.into_iter().next())
+    }
+
+    /// The users with this email address.
+    pub async fn get_users_by_email(&self, email: &str) -> Result<Vec<User>> {
+        if email.is_empty() {
+            return Err(Error::invalid("email", "must not be empty"));
+        }
+        let request = self.prepare("GET", "/admin/v1/users", Params::new().with("email", email))?;
+        self.decode_users(&request).await
+    }
+
+    /// Creates a user.
+    pub async fn create_user(&self, user: &UserCreate) -> Result<User> {
+        let request = self.preview().create_user(user)?;
+        self.decode_user(&request).await
+    }
+
+    /// Changes a user (Duo's "modify user": `POST /admin/v1/users/{user_id}`).
+    pub async fn update_user(&self, user_id: &str, update: &UserUpdate) -> Result<User> {
+        let request = self.preview().update_user(user_id, update)?;
+        self.decode_user(&request).await
+    }
+
+    /// Deletes a user permanently (no trash).
+    pub async fn delete_user(&self, user_id: &str) -> Result<()> {
+        let request = self.preview().delete_user(user_id)?;
+        self.execute(&request).await.map(|_| ())
+    }
+
+    /// Creates, updates or marks for deletion `username` from the directory `directory_key`.
+    pub async fn sync_user_from_directory(&self, directory_key: &str, username: &str) -> Result<User> {
+        let request = self.preview().sync_user_from_directory(directory_key, username)?;
+        self.decode_user(&request).await
+    }
+
+    /// Previews of the mutating calls: each returns the request it would send, sending nothing.
+    pub fn preview(&self) -> Preview<'_> {
+        Preview { client: self }
+    }
+
+    async fn decode_user(&self, request: &PreparedRequest) -> Result<User> {
+        let envelope = self.execute(request).await?;
+        crate::decode::from_slice(&envelope.response)
+    }
+
+    async fn decode_users(&self, request: &PreparedRequest) -> Result<Vec<User>> {
+        let envelope = self.execute(request).await?;
+        crate::decode::from_slice(&envelope.response)
+    }
+}
+
+/// `/admin/v1/users/{user_id}` with the id percent-encoded.
+pub(crate) fn user_path(user_id: &str) -> Result<String> {
+    if user_id.trim().is_empty() {
+        return Err(Error::invalid("user_id", "must not be empty"));
+    }
+    Ok(format!("/admin/v1/users/{}", percent_encode(user_id)))
+}
+

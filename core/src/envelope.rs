@@ -1,0 +1,134 @@
+//! Duo's response envelope: `{"stat": "OK", "response": ..., "metadata": {...}}` or
+//! `{"stat": "FAIL", "code": ..., "message": ..., "message_detail": ...}`.
+
+use crate::error::{ApiError, Error, Result, excerpt};
+use bytes::Bytes;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+
+/// Paging metadata of a list response.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metadata {
+    /// Offset of the next page; `None` on the last page.
+    pub next_offset: Option<u64>,
+    /// Offset of the previous page.
+    pub prev_offset: Option<u64>,
+    /// Total number of objects across all pages.
+    pub total_objects: Option<u64>,
+}
+
+/// A successful answer: the raw `response` member (a zero-copy slice of the body) and its metadata.
+#[derive(Debug, Clone)]
+pub struct Envelope {
+    /// The raw JSON of the `response` member.
+    pub response: Bytes,
+    /// Paging metadata, when present.
+    pub metadata: Metadata,
+}
+
+#[derive(Deserialize)]
+struct Wire<'a> {
+    #[serde(borrow)]
+    stat: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    response: Option<&'a RawValue>,
+    #[serde(default)]
+    metadata: Option<WireMetadata>,
+    #[serde(default)]
+    code: Option<serde_json::Value>,
+    #[serde(default, borrow)]
+    message: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    message_detail: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize, Default)]
+struct WireMetadata {
+    #[serde(default)]
+    next_offset: Option<serde_json::Value>,
+    #[serde(default)]
+    prev_offset: Option<serde_json::Value>,
+    #[serde(default)]
+    total_objects: Option<serde_json::Value>,
+}
+
+fn as_u64(v: Option<serde_json::Value>) -> Option<u64> {
+    match v? {
+        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+/// Byte range of `inner` within `outer`, when `inner` is a sub-slice of it.
+pub(crate) fn subslice_range(outer: &[u8], inner: &[u8]) -> Option<std::ops::Range<usize>> {
+    let start = (inner.as_ptr() as usize).checked_sub(outer.as_ptr() as usize)?;
+    let end = start.checked_add(inner.len())?;
+    (end <= outer.len()).then_some(start..end)
+}
+
+/// Unwraps an envelope. A FAIL body, or a non-2xx status, becomes the matching [`Error`].
+pub fn parse(status: u16, body: &Bytes) -> Result<Envelope> {
+    let wire: Wire<'_> = match serde_json::from_slice(body) {
+        Ok(w) => w,
+        Err(e) if status >= 400 => {
+            let _ = e;
+            return Err(Error::from_api(ApiError {
+                status,
+                code: None,
+                message: format!("HTTP {status} with a body that is not a Duo envelope: {:?}", excerpt(body)),
+                message_detail: None,
+            }));
+        }
+        Err(e) => {
+            return Err(Error::Decode {
+                field: String::new(),
+                reason: format!("response is not a Duo envelope: {}", strip_location(&e)),
+                line: e.line(),
+                column: e.column(),
+                excerpt: Some(excerpt(body)),
+            });
+        }
+    };
+    let ok = wire.stat.as_deref() == Some("OK");
+    if !ok || status >= 400 {
+        let code = match &wire.code {
+            Some(serde_json::Value::Number(n)) => n.as_i64(),
+            Some(serde_json::Value::String(s)) => s.parse().ok(),
+            _ => None,
+        };
+        let status = if status >= 400 {
+            status
+        } else {
+            // a 200 with stat FAIL: Duo codes start with the HTTP status
+            code.and_then(|c| u16::try_from(c / 100).ok()).filter(|s| (400..600).contains(s)).unwrap_or(400)
+        };
+        return Err(Error::from_api(ApiError {
+            status,
+            code,
+            message: wire.message.map(Cow::into_owned).unwrap_or_else(|| format!("HTTP {status}")),
+            message_detail: wire.message_detail.map(Cow::into_owned),
+        }));
+    }
+    let raw = wire.response.ok_or_else(|| Error::decode_body("the envelope has no `response` member", body))?;
+    let range = subslice_range(body, raw.get().as_bytes())
+        .ok_or_else(|| Error::Internal { message: "response slice outside body".into() })?;
+    let metadata = wire.metadata.unwrap_or_default();
+    Ok(Envelope {
+        response: body.slice(range),
+        metadata: Metadata {
+            next_offset: as_u64(metadata.next_offset),
+            prev_offset: as_u64(metadata.prev_offset),
+            total_objects: as_u64(metadata.total_objects),
+        },
+    })
+}
+
+pub(crate) fn strip_location(e: &serde_json::Error) -> String {
+    let mut s = e.to_string();
+    if let Some(i) = s.rfind(" at line ") {
+        s.truncate(i);
+    }
+    s
+}

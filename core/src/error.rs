@@ -1,0 +1,173 @@
+//! The one error type of the crate, shared by every binding.
+
+use std::time::Duration;
+
+/// A Duo `{"stat": "FAIL"}` answer, with the HTTP status it came with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status code of the response (e.g. 400, 404, 429).
+    pub status: u16,
+    /// Duo's five-digit error code (e.g. 40401), when the body carried one.
+    pub code: Option<i64>,
+    /// Duo's `message`.
+    pub message: String,
+    /// Duo's `message_detail` (often the name of the offending parameter).
+    pub message_detail: Option<String>,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        if let Some(code) = self.code {
+            write!(f, ", Duo code {code}")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(detail) = &self.message_detail {
+            write!(f, " ({detail})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every failure this crate reports. Each variant says what the caller should do about it.
+///
+/// [`Error::code`] gives a stable string per kind (`"not_found"`, `"rate_limited"`, ...) that every
+/// language binding exposes unchanged. No variant ever contains the secret key.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Duo refused the request. Read `code`/`message_detail`; fix the request before retrying.
+    #[error("Duo API error: {0}")]
+    Api(ApiError),
+    /// The user, directory or other resource does not exist (HTTP 404). Do not retry.
+    #[error("not found: {0}")]
+    NotFound(ApiError),
+    /// Credentials were missing, wrong, or lack the API permission (HTTP 401/403).
+    /// Check the integration key, secret key, host, clock and the API application's permissions.
+    #[error("unauthorized: {0}")]
+    Unauthorized(ApiError),
+    /// Duo kept answering 429 after every retry allowed. Slow down or raise `max_retries`.
+    #[error("rate limited after {attempts} attempt(s): {error}")]
+    RateLimited {
+        /// The last 429 answer.
+        error: ApiError,
+        /// How many requests were sent in total.
+        attempts: u32,
+        /// The server's `Retry-After`, when it sent one.
+        retry_after: Option<Duration>,
+    },
+    /// An argument was rejected before anything was sent. Fix `field`.
+    #[error("invalid {field}: {reason}")]
+    InvalidInput {
+        /// The parameter or JSON field that was wrong (e.g. `status`, `groups[0].name`).
+        field: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// The connection failed (DNS, TCP, TLS, reset). Usually safe to retry idempotent calls later.
+    #[error("transport error: {message}")]
+    Transport {
+        /// What failed, without secrets.
+        message: String,
+    },
+    /// No answer within the configured timeout or deadline.
+    #[error("timed out: {message}")]
+    Timeout {
+        /// What timed out.
+        message: String,
+    },
+    /// A document could not be read: malformed JSON, a wrong type or a missing field.
+    #[error("decode error{}: {reason}{}", location(*line, *column), excerpt_suffix(excerpt))]
+    Decode {
+        /// Path of the offending field (`user_id`, `groups[0].status`), or empty for the whole document.
+        field: String,
+        /// What was wrong.
+        reason: String,
+        /// 1-based line of the error in the document, 0 when unknown.
+        line: usize,
+        /// 1-based column of the error in the document, 0 when unknown.
+        column: usize,
+        /// At most 200 bytes of the offending body, for diagnosis.
+        excerpt: Option<String>,
+    },
+    /// A bug in this library (for example a caught panic). Please report it.
+    #[error("internal error: {message}")]
+    Internal {
+        /// What went wrong.
+        message: String,
+    },
+}
+
+fn location(line: usize, column: usize) -> String {
+    if line == 0 { String::new() } else { format!(" at line {line} column {column}") }
+}
+
+fn excerpt_suffix(excerpt: &Option<String>) -> String {
+    match excerpt {
+        Some(e) => format!(" (body starts: {e:?})"),
+        None => String::new(),
+    }
+}
+
+/// Longest body excerpt kept in a [`Error::Decode`].
+pub const EXCERPT_LIMIT: usize = 200;
+
+impl Error {
+    /// A stable, language-neutral name for the kind of error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Api(_) => "api_error",
+            Error::NotFound(_) => "not_found",
+            Error::Unauthorized(_) => "unauthorized",
+            Error::RateLimited { .. } => "rate_limited",
+            Error::InvalidInput { .. } => "invalid_input",
+            Error::Transport { .. } => "transport",
+            Error::Timeout { .. } => "timeout",
+            Error::Decode { .. } => "decode",
+            Error::Internal { .. } => "internal",
+        }
+    }
+
+    /// The Duo answer behind an API, not-found, unauthorized or rate-limited error.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) | Error::NotFound(e) | Error::Unauthorized(e) => Some(e),
+            Error::RateLimited { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Shorthand for [`Error::InvalidInput`].
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::InvalidInput { field: field.into(), reason: reason.into() }
+    }
+
+    /// Classifies a Duo failure answer by its HTTP status.
+    pub fn from_api(error: ApiError) -> Self {
+        match error.status {
+            404 => Error::NotFound(error),
+            401 | 403 => Error::Unauthorized(error),
+            _ => Error::Api(error),
+        }
+    }
+
+    /// A decode error with an excerpt of the body that could not be read.
+    pub fn decode_body(reason: impl Into<String>, body: &[u8]) -> Self {
+        Error::Decode {
+            field: String::new(),
+            reason: reason.into(),
+            line: 0,
+            column: 0,
+            excerpt: Some(excerpt(body)),
+        }
+    }
+}
+
+/// The first [`EXCERPT_LIMIT`] bytes of `body` as text, cut on a character boundary.
+pub fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body.get(..body.len().min(EXCERPT_LIMIT)).unwrap_or(body));
+    text.trim_end_matches('\u{FFFD}').to_string()
+}
+
+/// Result alias used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,50 @@
+//! # duo-directory
+//!
+//! The Duo Admin API user model, the WorkOS-style Directory User model and signed Duo calls,
+//! defined once for Rust and for the Python, Node and Kotlin/Swift bindings built on this crate.
+//!
+//! - [`User`] and its nested [`Group`], [`Phone`], [`Token`], [`U2fToken`], [`WebauthnCredential`];
+//!   [`DirectoryUser`] and [`DirectoryGroup`]. JSON read then written loses nothing.
+//! - [`sign_request`] / [`Signer`]: Duo signatures v2 and v5, byte-identical to the official clients.
+//! - [`Client`] (async) and [`blocking::Client`]: list (lazy paging), get, create, update, delete and
+//!   directory-sync users, plus [`Client::call`] for any other endpoint; retries with backoff on 429;
+//!   [`Client::preview`] returns the exact request a mutating call would send, sending nothing.
+//!
+//! ```
+//! use duo_directory::User;
+//! let user = User::from_json(r#"{"user_id":"DU3RP9I2WOC59VZX672N","username":"jsmith","status":"active"}"#)?;
+//! assert_eq!(user.username, "jsmith");
+//! # Ok::<(), duo_directory::Error>(())
+//! ```
+#![warn(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+
+pub mod canon_json;
+mod client;
+pub mod decode;
+pub mod envelope;
+mod error;
+mod models;
+mod page;
+mod params;
+pub mod runtime;
+mod secret;
+pub mod sign;
+
+pub use client::retry::{self, RetryPolicy};
+pub use client::{
+    Client, ClientConfig, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PreparedRequest, Preview, Scheme, UserPager, blocking,
+    is_loopback, page_size,
+};
+pub use error::{ApiError, Error, Result, EXCERPT_LIMIT};
+pub use models::{
+    DirectoryGroup, DirectoryRole, DirectoryUser, DirectoryUserState, Extra, Group, LastSeen, MAX_FIELD_LEN, MAX_NOTES_LEN,
+    Phone, Token, U2fToken, User, UserCreate, UserStatus, UserUpdate, WebauthnCredential, WritableStatus,
+};
+pub use page::{LazyUser, UserPage};
+pub use params::{ParamValue, Params};
+pub use secret::Secret;
+pub use sign::{SigVersion, SignOptions, SignedRequest, Signer, sign_request};
+
+/// This crate's version, as sent in the User-Agent.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,14 @@
+//! The data models: Duo users (read), user writes, and WorkOS-style directory users.
+
+mod directory;
+mod status;
+mod user;
+mod write;
+
+pub use directory::{DirectoryGroup, DirectoryRole, DirectoryUser, DirectoryUserState};
+pub use status::{UserStatus, WritableStatus};
+pub use user::{Group, LastSeen, Phone, Token, U2fToken, User, WebauthnCredential};
+pub use write::{UserCreate, UserUpdate, MAX_FIELD_LEN, MAX_NOTES_LEN};
+
+/// Unknown JSON members kept so that read-then-write loses nothing.
+pub type Extra = serde_json::Map<String, serde_json::Value>;

@@ -1,0 +1,126 @@
+//! Request parameters: an insertion-ordered map from names to one value or a list of values.
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+/// One parameter value: a string, or a list of strings sent as repeated `key=value` pairs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamValue {
+    /// A single value.
+    One(String),
+    /// A list; signed as repeated pairs (sorted), sent as a JSON array in a v5 body.
+    Many(Vec<String>),
+}
+
+impl ParamValue {
+    /// The values, one or many.
+    pub fn values(&self) -> &[String] {
+        match self {
+            ParamValue::One(v) => std::slice::from_ref(v),
+            ParamValue::Many(vs) => vs,
+        }
+    }
+}
+
+impl From<&str> for ParamValue {
+    fn from(v: &str) -> Self {
+        ParamValue::One(v.to_string())
+    }
+}
+
+impl From<String> for ParamValue {
+    fn from(v: String) -> Self {
+        ParamValue::One(v)
+    }
+}
+
+impl From<Vec<String>> for ParamValue {
+    fn from(v: Vec<String>) -> Self {
+        ParamValue::Many(v)
+    }
+}
+
+/// Request parameters, in insertion order, one entry per name (setting a name again replaces it).
+///
+/// ```
+/// use duo_directory::Params;
+/// let mut p = Params::new();
+/// p.insert("username", "jsmith");
+/// p.insert("limit", "300");
+/// assert_eq!(p.get("username"), Some("jsmith"));
+/// assert_eq!(p.len(), 2);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Params {
+    entries: Vec<(String, ParamValue)>,
+}
+
+impl Params {
+    /// No parameters.
+    pub fn new() -> Self {
+        Params::default()
+    }
+
+    /// Sets `name` to `value`, replacing an earlier value of the same name.
+    pub fn insert(&mut self, name: impl Into<String>, value: impl Into<ParamValue>) -> &mut Self {
+        let name = name.into();
+        let value = value.into();
+        match self.entries.iter_mut().find(|(k, _)| *k == name) {
+            Some(entry) => entry.1 = value,
+            None => self.entries.push((name, value)),
+        }
+        self
+    }
+
+    /// Builder form of [`Params::insert`].
+    pub fn with(mut self, name: impl Into<String>, value: impl Into<ParamValue>) -> Self {
+        self.insert(name, value);
+        self
+    }
+
+    /// The single value of `name` (the first one of a list).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, v)| v.values().first())
+            .map(String::as_str)
+    }
+
+    /// Every entry, in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &ParamValue)> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Number of names.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when there are no parameters.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl<K: Into<String>, V: Into<ParamValue>> FromIterator<(K, V)> for Params {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        let mut p = Params::new();
+        for (k, v) in iter {
+            p.insert(k, v);
+        }
+        p
+    }
+}
+
+impl Serialize for Params {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.entries.len()))?;
+        for (k, v) in &self.entries {
+            match v {
+                ParamValue::One(s) => map.serialize_entry(k, s)?,
+                ParamValue::Many(vs) => map.serialize_entry(k, vs)?,
+            }
+        }
+        map.end()
+    }
+}

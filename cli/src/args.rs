@@ -1,0 +1,247 @@
+//! The command line, declared with clap's derive API.
+
+use crate::exit::EXIT_CODES_HELP;
+use crate::output::OutputFormat;
+use clap::{ArgGroup, Args, Parser, Subcommand};
+use duo_directory::WritableStatus;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// List, create, edit, delete and directory-sync Duo users; run the demo or a local emulator.
+#[derive(Debug, Parser)]
+#[command(name = "duo-directory", version, after_help = EXIT_CODES_HELP, propagate_version = true)]
+pub struct Cli {
+    /// Options shared by every command.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every command.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// How results are printed: readable tables, one JSON document, or one JSON object per line.
+    #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+    /// Timeout of each HTTP attempt, in seconds [default: 30].
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub timeout: Option<Duration>,
+    /// Retries after a rate-limited (429) or failed idempotent request [default: 6].
+    #[arg(long, global = true, value_name = "N")]
+    pub max_retries: Option<u32>,
+    /// Extra CA certificates to trust (PEM bundle), e.g. the emulator's.
+    #[arg(long, global = true, value_name = "PATH", env = "DUO_CA_CERTS")]
+    pub ca_certs: Option<PathBuf>,
+    /// Credentials file (TOML or JSON: ikey, skey, host, optional ca_certs) instead of DUO_* variables.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the main flows end to end against an embedded emulator (no configuration needed).
+    Demo(DemoArgs),
+    /// Work with the Duo users of an account (needs credentials).
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// Run a local Duo-compatible Admin API emulator until interrupted.
+    Emulator(EmulatorArgs),
+}
+
+/// `duo-directory demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many Duo users to seed the emulator's account with.
+    #[arg(long, default_value_t = 250, value_name = "N")]
+    pub users: usize,
+    /// Seed of the generated users and directory.
+    #[arg(long, default_value_t = 7, value_name = "SEED")]
+    pub seed: u64,
+}
+
+/// `duo-directory emulator`.
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Port to listen on (0 picks a free one; the address is printed).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// JSON file of users and directories to load at start.
+    #[arg(long = "seed", value_name = "FILE")]
+    pub seed_file: Option<PathBuf>,
+    /// How many generated users to start with.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub users: usize,
+    /// Print the connection details as one JSON line.
+    #[arg(long)]
+    pub json: bool,
+    /// Serve plain HTTP instead of HTTPS (loopback only).
+    #[arg(long)]
+    pub http: bool,
+}
+
+/// `duo-directory users ...`.
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// List users, fetching pages as they are printed.
+    List(ListArgs),
+    /// Show one user, by id, username or email.
+    Get(GetArgs),
+    /// Create a user.
+    Create(CreateArgs),
+    /// Change a user's fields (Duo's "modify user").
+    Update(UpdateArgs),
+    /// Delete a user permanently (asks first unless --yes).
+    Delete(DeleteArgs),
+    /// Create, update or mark for deletion a user from a directory (Sync-DuoUserFromDirectory).
+    Sync(SyncArgs),
+}
+
+/// `users list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Users per page (1-300) [default: 100].
+    #[arg(long, value_name = "N")]
+    pub page_size: Option<u32>,
+    /// Stop after this many users.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+}
+
+/// `users get`.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("key").required(true).args(["user_id", "username", "email"])))]
+pub struct GetArgs {
+    /// The user's id (DU...).
+    pub user_id: Option<String>,
+    /// Look the user up by username (or alias).
+    #[arg(long)]
+    pub username: Option<String>,
+    /// Look users up by email address.
+    #[arg(long)]
+    pub email: Option<String>,
+}
+
+/// The `-WhatIf` / `-Confirm` switches of every mutating command.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct SafetyArgs {
+    /// Print the exact request that would be sent, and send nothing.
+    #[arg(long, visible_alias = "wi")]
+    pub what_if: bool,
+    /// Ask for confirmation (y/N on stdin) before sending.
+    #[arg(long, visible_alias = "cf")]
+    pub confirm: bool,
+}
+
+/// Writable user fields, shared by create and update.
+#[derive(Debug, Args, Clone, Default)]
+pub struct UserFields {
+    /// Full name.
+    #[arg(long)]
+    pub realname: Option<String>,
+    /// Given name.
+    #[arg(long)]
+    pub firstname: Option<String>,
+    /// Surname.
+    #[arg(long)]
+    pub lastname: Option<String>,
+    /// Email address.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// active, bypass or disabled.
+    #[arg(long, value_parser = parse_status)]
+    pub status: Option<WritableStatus>,
+    /// Free-text notes.
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// Username alias 1.
+    #[arg(long)]
+    pub alias1: Option<String>,
+    /// Username alias 2.
+    #[arg(long)]
+    pub alias2: Option<String>,
+    /// Username alias 3.
+    #[arg(long)]
+    pub alias3: Option<String>,
+    /// Username alias 4.
+    #[arg(long)]
+    pub alias4: Option<String>,
+}
+
+/// `users create`.
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Primary username.
+    #[arg(long)]
+    pub username: String,
+    /// The other fields.
+    #[command(flatten)]
+    pub fields: UserFields,
+    /// Preview / confirm.
+    #[command(flatten)]
+    pub safety: SafetyArgs,
+}
+
+/// `users update`.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The user's id (DU...).
+    pub user_id: String,
+    /// New primary username.
+    #[arg(long)]
+    pub username: Option<String>,
+    /// The other fields.
+    #[command(flatten)]
+    pub fields: UserFields,
+    /// Remove alias N (1-4); may be repeated.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=4))]
+    pub clear_alias: Vec<u8>,
+    /// Preview / confirm.
+    #[command(flatten)]
+    pub safety: SafetyArgs,
+}
+
+/// `users delete`.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The user's id (DU...).
+    pub user_id: String,
+    /// Do not ask for confirmation.
+    #[arg(long, short = 'y', conflicts_with = "confirm")]
+    pub yes: bool,
+    /// Preview / confirm.
+    #[command(flatten)]
+    pub safety: SafetyArgs,
+}
+
+/// `users sync`.
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The directory's key (Users > Directory Sync in the Duo Admin Panel).
+    #[arg(long, visible_alias = "directory_key")]
+    pub directory_key: String,
+    /// The user's username in the directory.
+    #[arg(long)]
+    pub username: String,
+    /// Preview / confirm.
+    #[command(flatten)]
+    pub safety: SafetyArgs,
+}
+
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text.parse().map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(seconds.is_finite() && seconds > 0.0 && seconds <= 86_400.0) {
+        return Err(format!("{text} must be more than 0 and at most 86400 seconds"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+/// Core decides which statuses are writable; clap only reports its answer as a usage error.
+fn parse_status(text: &str) -> Result<WritableStatus, String> {
+    text.parse::<WritableStatus>().map_err(|e| match e {
+        duo_directory::Error::InvalidInput { reason, .. } => reason,
+        other => other.to_string(),
+    })
+}

@@ -1,1 +1,51 @@
-fn main(){}
+//! Parsing and writing pages of full users: `cargo bench -p duo-directory --bench models`.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use bytes::Bytes;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use duo_directory::envelope::Metadata;
+use duo_directory::{User, UserPage};
+use serde_json::Value;
+use std::hint::black_box;
+
+/// A 300-user page built from seed 002's full example user, with distinct ids and names.
+fn page_json(count: usize) -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/seed-002-user.json");
+    let envelope: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let template = &envelope["response"];
+    let users: Vec<Value> = (0..count)
+        .map(|i| {
+            let mut u = template.clone();
+            u["user_id"] = Value::from(format!("DU{i:018}"));
+            u["username"] = Value::from(format!("user{i}"));
+            u["email"] = Value::from(format!("user{i}@example.com"));
+            u
+        })
+        .collect();
+    serde_json::to_string(&serde_json::json!(users)).unwrap()
+}
+
+fn bench(c: &mut Criterion) {
+    let page = page_json(300);
+    let bytes = Bytes::from(page.clone());
+    let mut group = c.benchmark_group("page_300_full_users");
+    group.throughput(Throughput::Bytes(page.len() as u64));
+    group.bench_function("parse_typed_all_fields", |b| {
+        b.iter(|| serde_json::from_str::<Vec<User>>(black_box(&page)).unwrap())
+    });
+    group.bench_function("split_lazy", |b| {
+        b.iter(|| UserPage::split(black_box(bytes.clone()), Metadata::default()).unwrap())
+    });
+    group.bench_function("split_lazy_then_read_username", |b| {
+        b.iter(|| {
+            let page = UserPage::split(black_box(bytes.clone()), Metadata::default()).unwrap();
+            page.users.iter().map(|u| u.get().unwrap().username.len()).sum::<usize>()
+        })
+    });
+    let users: Vec<User> = serde_json::from_str(&page).unwrap();
+    group.bench_function("write_json", |b| b.iter(|| serde_json::to_string(black_box(&users)).unwrap()));
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -16,10 +16,15 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
 
 /// Like [`from_json`], over bytes (which must be UTF-8).
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    // Fast path: plain serde_json. Only a failing document pays for path tracking.
+    if let Ok(value) = serde_json::from_slice(bytes) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let result: Result<T, serde_path_to_error::Error<serde_json::Error>> = serde_path_to_error::deserialize(&mut de);
     let value = result.map_err(|e| path_error(e, bytes))?;
     de.end().map_err(|e| json_error(String::new(), &e, bytes))?;
+    // Unreachable in practice (the fast path accepted nothing), but stay total.
     Ok(value)
 }
 

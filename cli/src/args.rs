@@ -41,6 +41,7 @@ pub struct GlobalArgs {
 
 /// The commands.
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant, reason = "parsed once per process")]
 pub enum Command {
     /// Run the main flows end to end against an embedded emulator (no configuration needed).
     Demo(DemoArgs),

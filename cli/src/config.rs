@@ -67,7 +67,10 @@ pub fn client_config(global: &GlobalArgs) -> Result<ClientConfig, CliError> {
 fn missing(file: Option<&Path>, names: &[&str]) -> CliError {
     let verb = if names.len() == 1 { "is" } else { "are" };
     let hint = match file {
-        Some(path) => format!("; {} does not set them either", path.display()),
+        Some(path) => {
+            let keys: Vec<String> = names.iter().map(|n| format!("`{}`", n.trim_start_matches("DUO_").to_lowercase())).collect();
+            format!(" and {} does not set {}", path.display(), keys.join(", "))
+        }
         None => "; set DUO_IKEY, DUO_SKEY and DUO_HOST, or pass --config FILE".to_string(),
     };
     CliError::Config(format!("missing credentials: {} {verb} not set{hint}", names.join(", ")))

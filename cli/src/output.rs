@@ -33,7 +33,7 @@ pub fn text(value: &Option<String>) -> String {
 }
 
 /// A UNIX time as `YYYY-MM-DD HH:MM:SS UTC`, or empty.
-pub fn time(value: Option<i64>) -> String {
+pub fn timestamp(value: Option<i64>) -> String {
     let Some(seconds) = value else { return String::new() };
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
     time::OffsetDateTime::from_unix_timestamp(seconds)
@@ -92,9 +92,9 @@ pub fn user_fields(user: &User) -> Vec<(&'static str, String)> {
         ("aliases", aliases(user)),
         ("notes", text(&user.notes)),
         ("is_enrolled", user.is_enrolled.map(|b| b.to_string()).unwrap_or_default()),
-        ("created", time(user.created)),
-        ("last_login", time(user.last_login)),
-        ("last_directory_sync", time(user.last_directory_sync)),
+        ("created", timestamp(user.created)),
+        ("last_login", timestamp(user.last_login)),
+        ("last_directory_sync", timestamp(user.last_directory_sync)),
         ("groups", names(user.groups.iter().map(|g| g.name.clone().unwrap_or_else(|| g.group_id.clone())).collect())),
         ("phones", names(user.phones.iter().map(|p| text(&p.name).or_if_empty(&p.phone_id)).collect())),
         ("tokens", names(user.tokens.iter().map(|t| t.token_id.clone()).collect())),
@@ -135,6 +135,17 @@ pub fn diff_table(before: &User, after: &User) -> (Table, usize) {
         t.add_row(vec![mark.to_string(), name.to_string(), old, new]);
     }
     (t, changed)
+}
+
+/// Only the fields that differ between two versions of a user.
+pub fn changes_table(before: &User, after: &User) -> Table {
+    let mut t = table(&["field", "before", "after"]);
+    for ((name, old), (_, new)) in user_fields(before).into_iter().zip(user_fields(after)) {
+        if old != new {
+            t.add_row(vec![name.to_string(), old, new]);
+        }
+    }
+    t
 }
 
 /// A prepared (unsent) request as a table: method, path, query, body and every header.

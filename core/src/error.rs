@@ -33,8 +33,10 @@ impl std::fmt::Display for ApiError {
 ///
 /// [`Error::code`] gives a stable string per kind (`"not_found"`, `"rate_limited"`, ...) that every
 /// language binding exposes unchanged. No variant ever contains the secret key.
+///
+/// Deliberately not `#[non_exhaustive]`: every binding maps it with one exhaustive `match`, so a
+/// new variant fails to compile everywhere until each language decides how to present it.
 #[derive(Debug, Clone, thiserror::Error)]
-#[non_exhaustive]
 pub enum Error {
     /// Duo refused the request. Read `code`/`message_detail`; fix the request before retrying.
     #[error("Duo API error: {0}")]

@@ -46,5 +46,10 @@ pub use params::{ParamValue, Params};
 pub use secret::Secret;
 pub use sign::{SigVersion, SignOptions, SignedRequest, Signer, sign_request};
 
+/// The repository README's Rust examples, compiled as doctests so they cannot rot.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 /// This crate's version, as sent in the User-Agent.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -11,10 +11,10 @@ static RUNTIME: Mutex<Option<(u32, &'static Runtime)>> = Mutex::new(None);
 pub fn shared() -> Result<&'static Runtime> {
     let pid = std::process::id();
     let mut guard = RUNTIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some((owner, rt)) = *guard {
-        if owner == pid {
-            return Ok(rt);
-        }
+    if let Some((owner, rt)) = *guard
+        && owner == pid
+    {
+        return Ok(rt);
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -121,7 +121,7 @@ fn bad_documents_name_the_field() {
         let err = User::from_json(text).unwrap_err();
         assert_eq!(decode_field(&err), *field, "{text}: {err}");
         assert_eq!(err.code(), "decode");
-        assert!(err.to_string().contains(field.split('.').last().unwrap().split('[').next().unwrap()), "{err}");
+        assert!(err.to_string().contains(field.split('.').next_back().unwrap().split('[').next().unwrap()), "{err}");
     }
     let base = r#""id":"u","idp_id":"i","directory_id":"d","state":"active","created_at":"c","updated_at":"u""#;
     for (attr, field) in [

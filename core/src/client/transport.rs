@@ -46,10 +46,8 @@ impl Client {
                 return Err(finalize(error, attempt, retry_after));
             }
             let wait = config.retry.backoff(attempt - 1, retry_after);
-            if let Some(deadline) = deadline {
-                if Instant::now() + wait >= deadline {
-                    return Err(finalize(error, attempt, retry_after));
-                }
+            if deadline.is_some_and(|deadline| Instant::now() + wait >= deadline) {
+                return Err(finalize(error, attempt, retry_after));
             }
             tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, error = %error, "retrying");
             tokio::time::sleep(wait).await;

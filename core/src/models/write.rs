@@ -167,7 +167,7 @@ fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
     Ok(())
 }
 
-fn common<'a>(p: &mut Params, fields: [(&'static str, &'a Option<String>); 9]) -> Result<()> {
+fn common(p: &mut Params, fields: [(&'static str, &Option<String>); 9]) -> Result<()> {
     for (name, value) in fields {
         if let Some(v) = value {
             let max = if name == "notes" { MAX_NOTES_LEN } else { MAX_FIELD_LEN };

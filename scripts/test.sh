@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test in every language. Needs only the toolchains (Rust, Python 3.9+, Node 20+):
+# everything else comes from the registries (a Python venv in .venv, npm packages).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+started=$SECONDS
+step() { printf '\n==> %s (%ss)\n' "$*" "$((SECONDS - started))"; }
+
+step "Python venv .venv with the test dependencies (PyPI)"
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -r bindings-python/requirements-dev.txt
+export DUO_DIRECTORY_ORACLE_PYTHON="$root/.venv/bin/python"
+
+step "Rust: every crate and doctest, with the duo_client oracle property test"
+cargo test --workspace --exclude duo-directory-python -- --include-ignored
+
+step "Official clients (duo_client, @duosecurity/duo_api) against the emulator"
+cargo build -q -p duo-directory-emulator --bin duo-emulator
+DUO_EMULATOR_BIN="$root/target/debug/duo-emulator" PYTHON="$root/.venv/bin/python" \
+  bash emulator/tests/official/run.sh
+
+step "Python binding: build with maturin, pytest"
+PYTHON="$root/.venv/bin/python" bash bindings-python/test.sh
+
+step "All tests passed"

@@ -40,7 +40,8 @@ use std::time::Duration;
 use store::Store;
 
 /// Settings of an emulator. Start from [`EmulatorConfig::default`] and change what you need.
-#[derive(Debug, Clone)]
+/// `Debug` prints the secret key as `***`.
+#[derive(Clone)]
 pub struct EmulatorConfig {
     /// Integration key clients must use; default: random `DI` + 18 upper-case alphanumerics.
     pub ikey: String,
@@ -62,6 +63,22 @@ pub struct EmulatorConfig {
     pub generated_users: usize,
     /// Seed of the generator (default 42).
     pub seed: u64,
+}
+
+impl std::fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorConfig")
+            .field("ikey", &self.ikey)
+            .field("skey", &"***")
+            .field("tls", &self.tls)
+            .field("bind", &self.bind)
+            .field("port", &self.port)
+            .field("max_clock_skew", &self.max_clock_skew)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("generated_users", &self.generated_users)
+            .field("seed", &self.seed)
+            .finish()
+    }
 }
 
 impl Default for EmulatorConfig {
@@ -245,7 +262,8 @@ impl Emulator {
         let listener = tokio::net::TcpListener::bind(requested)
             .await
             .map_err(|e| EmulatorError::Bind { addr: requested, message: e.to_string() })?;
-        let addr = listener.local_addr().map_err(|e| EmulatorError::Bind { addr: requested, message: e.to_string() })?;
+        let addr =
+            listener.local_addr().map_err(|e| EmulatorError::Bind { addr: requested, message: e.to_string() })?;
         let (acceptor, ca_pem, ca_file) = if config.tls {
             let material = tls::generate(config.bind)?;
             let ca_file = tls::write_ca_file(&material.ca_pem)?;
@@ -405,6 +423,12 @@ impl Emulator {
         self.server.shutdown().await;
     }
 }
+
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<Emulator>();
+    send_sync::<EmulatorConfig>();
+};
 
 impl Drop for Emulator {
     fn drop(&mut self) {

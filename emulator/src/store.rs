@@ -208,9 +208,12 @@ impl Store {
     }
 }
 
-/// True when `username` names this directory user: its reported username, or its full email
-/// (case-insensitive).
+/// True when `username` names this directory user (case-insensitive): its reported username
+/// ([`DirectoryUser::username`]), its full email, or its email's local part.
 pub(crate) fn directory_user_matches(user: &DirectoryUser, username: &str) -> bool {
     user.username().is_some_and(|u| u.eq_ignore_ascii_case(username))
-        || user.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(username))
+        || user.email.as_deref().is_some_and(|e| {
+            e.eq_ignore_ascii_case(username)
+                || e.split('@').next().is_some_and(|local| local.eq_ignore_ascii_case(username))
+        })
 }

@@ -1,0 +1,182 @@
+"""The official Python client (duo_client 5.7.0 from PyPI), unmodified, against the emulator.
+
+Run with DUO_EMULATOR_BIN pointing at the built `duo-emulator` binary (see run.sh).
+
+duo_client connects to port 443 unless given `port=`, and `host` must then be a bare name;
+it signs that bare name while http.client sends `Host: localhost:PORT`. The emulator accepts
+both forms of the canonical host, so the client is used exactly as a user would use it against
+a server on a non-standard port: `Admin(ikey, skey, "localhost", ca_certs=<emulator CA>, port=PORT)`.
+"""
+
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+
+import duo_client
+import pytest
+
+GENERATED_USERS = 250
+
+DIRECTORY_USERS = [
+    {
+        "object": "directory_user",
+        "id": "directory_user_01E1JG7J09H96KYP8HM9B0G5SJ",
+        "idp_id": "2836",
+        "directory_id": "directory_01ECAZ4NV9QMV47GW873HDCX74",
+        "organization_id": "org_01EZTR6WYX1A0DSE2CYMGXQ24Y",
+        "first_name": "Marcelina",
+        "last_name": "Davis",
+        "email": "marcelina.davis@example.com",
+        "username": "marcelina.davis@example.com",
+        "groups": [],
+        "state": "active",
+        "custom_attributes": {"department": "Engineering"},
+        "role": {"slug": "member"},
+        "created_at": "2021-06-25T19:07:33.155Z",
+        "updated_at": "2021-06-25T19:07:33.155Z",
+    },
+    {
+        "object": "directory_user",
+        "id": "directory_user_01E1JG7J09H96KYP8HM9B0G5SK",
+        "idp_id": "2837",
+        "directory_id": "directory_01ECAZ4NV9QMV47GW873HDCX74",
+        "first_name": "Ola",
+        "last_name": "Nordmann",
+        "email": "ola.nordmann@example.com",
+        "groups": [],
+        "state": "inactive",
+        "custom_attributes": {},
+        "created_at": "2021-06-25T19:07:33.155Z",
+        "updated_at": "2021-06-25T19:07:33.155Z",
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    binary = os.environ.get("DUO_EMULATOR_BIN")
+    if not binary:
+        pytest.fail("set DUO_EMULATOR_BIN to the built duo-emulator binary")
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as seed:
+        json.dump({"directories": {"DKTEST": DIRECTORY_USERS}}, seed)
+    proc = subprocess.Popen(
+        [binary, "--users", str(GENERATED_USERS), "--seed", seed.name],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = proc.stdout.readline()
+        assert line, "the emulator printed nothing (did it fail to start?)"
+        info = json.loads(line)
+        yield info
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        os.unlink(seed.name)
+
+
+def admin(info, **kwargs):
+    port = int(info["host"].rsplit(":", 1)[1])
+    return duo_client.Admin(
+        info["ikey"], info["skey"], "localhost", ca_certs=info["ca_cert_path"], port=port, **kwargs
+    )
+
+
+@pytest.fixture(
+    params=[
+        {},
+        {"sig_version": 2},
+        {"sig_version": 2, "digestmod": hashlib.sha1},
+    ],
+    ids=["v5", "v2-sha512", "v2-sha1"],
+)
+def client(request, emulator):
+    return admin(emulator, **request.param)
+
+
+def test_get_users_pages_through_everything(client):
+    users = client.get_users()  # json_paging_api_call: limit 100, follows next_offset
+    assert len(users) >= GENERATED_USERS
+    ids = [u["user_id"] for u in users]
+    assert len(set(ids)) == len(ids)
+    page = client.get_users(limit=100, offset=200)
+    assert [u["user_id"] for u in page] == ids[200:300]
+    first = users[0]
+    assert first["user_id"].startswith("DU") and len(first["user_id"]) == 20
+    for key in ("username", "status", "aliases", "groups", "phones", "tokens", "webauthncredentials", "created"):
+        assert key in first
+
+
+def test_get_user_by_id_and_by_name(client):
+    some = client.get_users(limit=5, offset=10)[3]
+    assert client.get_user_by_id(some["user_id"]) == some
+    assert client.get_users_by_name(some["username"]) == [some]
+    assert client.get_users_by_name("no.such.user") == []
+    by_ids = list(client.get_users_by_ids([some["user_id"]]))
+    assert [u["user_id"] for u in by_ids] == [some["user_id"]]
+    with pytest.raises(RuntimeError) as err:
+        client.get_user_by_id("DUNOSUCHUSER00000000")
+    assert err.value.status == 404
+
+
+def test_add_update_delete(client):
+    name = "py.user." + hashlib.sha1(repr(client.sig_version).encode() + repr(client.digestmod).encode()).hexdigest()[:8]
+    created = client.add_user(
+        name,
+        realname="Zoë O'Neil",
+        email=name + "@example.com",
+        status="bypass",
+        notes="from duo_client",
+        firstname="Zoë",
+        lastname="O'Neil",
+        alias1=name + ".alias",
+    )
+    assert created["username"] == name
+    assert created["status"] == "bypass"
+    assert created["realname"] == "Zoë O'Neil"
+    assert created["alias1"] == name + ".alias"
+    assert created["aliases"] == {"alias1": name + ".alias"}
+
+    with pytest.raises(RuntimeError) as err:
+        client.add_user(name)
+    assert err.value.status == 400
+
+    updated = client.update_user(created["user_id"], status="disabled", alias1="", alias2=name + "@corp.example.com")
+    assert updated["status"] == "disabled"
+    assert updated["alias1"] is None
+    assert updated["aliases"] == {"alias2": name + "@corp.example.com"}
+    assert client.get_users_by_name(name + "@corp.example.com")[0]["user_id"] == created["user_id"]
+
+    with pytest.raises(RuntimeError) as err:
+        client.update_user(created["user_id"], status="locked out")
+    assert err.value.status == 400
+
+    assert client.delete_user(created["user_id"]) == ""
+    with pytest.raises(RuntimeError) as err:
+        client.get_user_by_id(created["user_id"])
+    assert err.value.status == 404
+
+
+def test_sync_user(client):
+    synced = client.sync_user("marcelina.davis", "DKTEST")
+    assert synced["username"] == "marcelina.davis"
+    assert synced["realname"] == "Marcelina Davis"
+    assert synced["status"] == "active"
+    assert synced["last_directory_sync"] is not None
+    inactive = client.sync_user("ola.nordmann@example.com", "DKTEST")
+    assert inactive["status"] == "disabled"
+    with pytest.raises(RuntimeError) as err:
+        client.sync_user("marcelina.davis", "DKMISSING")
+    assert err.value.status == 404
+    with pytest.raises(RuntimeError) as err:
+        client.sync_user("nobody.at.all", "DKTEST")
+    assert err.value.status == 404
+
+
+def test_wrong_secret_is_refused(emulator):
+    info = dict(emulator, skey="0" * 40)
+    with pytest.raises(RuntimeError) as err:
+        admin(info).get_users(limit=1)
+    assert err.value.status == 401

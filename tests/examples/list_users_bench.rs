@@ -8,7 +8,7 @@
 //! `--decode` also decodes every user's fields (the lazy path decodes only what is read).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, missing_docs)]
 
-use duo_directory::{Client, ClientConfig, Scheme};
+use duo_directory::{ClientConfig, Scheme};
 use std::io::BufRead;
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -66,6 +66,7 @@ fn main() {
     }
     let (cpu, wall) = (cpu_seconds() - cpu0, wall0.elapsed().as_secs_f64());
     let _ = child.kill();
+    let _ = child.wait();
     assert_eq!(count, users);
     println!(
         "listed {count} users over {} ({}): wall {wall:.3} s, client CPU {cpu:.3} s, peak RSS {:.1} MiB{}",

@@ -1,1 +1,62 @@
-//! Python binding (in progress).
+//! Python binding of duo-directory: the native module `duo_directory._native`.
+//!
+//! Conversion and naming only; every behaviour (validation, signing, paging, retries, previews,
+//! redaction) lives in the core crate. Module layout mirrors core: [`models`], [`client`],
+//! [`error`], [`sign`], [`emulator`].
+
+mod client;
+mod convert;
+#[cfg(feature = "emulator")]
+mod emulator;
+mod error;
+mod models;
+mod sign;
+
+use pyo3::prelude::*;
+
+/// Panics on purpose, to prove that a panic reaches Python as `DuoError` (kind `internal`).
+#[pyfunction]
+fn _force_panic() -> PyResult<()> {
+    error::guard(|| -> PyResult<()> {
+        #[allow(clippy::panic)]
+        {
+            panic!("forced panic (test)")
+        }
+    })
+}
+
+/// Panics on purpose inside an awaitable (the async path's panic guard).
+#[pyfunction]
+fn _force_panic_async(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    client::aio::force_panic(py)
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", duo_directory::VERSION)?;
+    error::register(m)?;
+    m.add_class::<models::PyUser>()?;
+    m.add_class::<models::PyUserStatus>()?;
+    m.add_class::<models::nested::PyGroup>()?;
+    m.add_class::<models::nested::PyPhone>()?;
+    m.add_class::<models::nested::PyToken>()?;
+    m.add_class::<models::nested::PyU2fToken>()?;
+    m.add_class::<models::nested::PyWebauthnCredential>()?;
+    m.add_class::<models::directory::PyDirectoryUser>()?;
+    m.add_class::<models::directory::PyDirectoryGroup>()?;
+    m.add_class::<models::directory::PyInlineRole>()?;
+    m.add_class::<models::request::PyPreparedRequest>()?;
+    m.add_class::<sign::PySignedRequest>()?;
+    m.add_class::<client::PyClient>()?;
+    m.add_class::<client::PyUserIterator>()?;
+    m.add_class::<client::PyPreview>()?;
+    m.add_class::<client::aio::PyAsyncClient>()?;
+    m.add_class::<client::aio::PyAsyncUserIterator>()?;
+    m.add_class::<client::aio::Ready>()?;
+    m.add_function(wrap_pyfunction!(sign::sign_request, m)?)?;
+    m.add_function(wrap_pyfunction!(_force_panic, m)?)?;
+    m.add_function(wrap_pyfunction!(_force_panic_async, m)?)?;
+    #[cfg(feature = "emulator")]
+    emulator::register(m)?;
+    Ok(())
+}

@@ -1,0 +1,168 @@
+//! Conversions between Python objects and JSON values / request parameters.
+
+use crate::error::invalid;
+use duo_directory::{ParamValue, Params};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
+use serde_json::Value;
+
+/// A JSON value handed to Python as plain objects (dict, list, str, int, float, bool, None).
+pub struct Json(pub Value);
+
+impl<'py> IntoPyObject<'py> for Json {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &self.0)
+    }
+}
+
+/// JSON value → Python object.
+pub fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any()
+            } else if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any()
+            } else {
+                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
+            }
+        }
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(json_to_py(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => map_to_py(py, map)?.into_any(),
+    })
+}
+
+/// JSON object → Python dict.
+pub fn map_to_py<'py>(py: Python<'py>, map: &serde_json::Map<String, Value>) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (k, v) in map {
+        dict.set_item(k, json_to_py(py, v)?)?;
+    }
+    Ok(dict)
+}
+
+/// Python object → JSON value. Errors name the offending path (`groups[0].name`).
+pub fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+    if obj.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        if let Ok(i) = obj.extract::<i64>() {
+            return Ok(Value::from(i));
+        }
+        if let Ok(u) = obj.extract::<u64>() {
+            return Ok(Value::from(u));
+        }
+        return Err(invalid(name(path), "integer does not fit in 64 bits"));
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        return serde_json::Number::from_f64(f.value())
+            .map(Value::Number)
+            .ok_or_else(|| invalid(name(path), "NaN and infinity are not JSON"));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(Value::String(s.to_cow()?.into_owned()));
+    }
+    if let Ok(d) = obj.cast::<PyDict>() {
+        let mut map = serde_json::Map::with_capacity(d.len());
+        for (k, v) in d.iter() {
+            let key = k.cast::<PyString>().map_err(|_| invalid(name(path), "dict keys must be str"))?;
+            let key = key.to_cow()?.into_owned();
+            let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+            let value = py_to_json(&v, &child)?;
+            map.insert(key, value);
+        }
+        return Ok(Value::Object(map));
+    }
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        let mut items = Vec::new();
+        for (i, item) in obj.try_iter()?.enumerate() {
+            items.push(py_to_json(&item?, &format!("{path}[{i}]"))?);
+        }
+        return Ok(Value::Array(items));
+    }
+    if let Ok(m) = obj.cast::<PyMapping>() {
+        let dict = PyDict::new(obj.py());
+        for item in m.items()?.iter() {
+            let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
+            dict.set_item(k, v)?;
+        }
+        return py_to_json(dict.as_any(), path);
+    }
+    let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+    Err(invalid(name(path), format!("a {type_name} cannot be represented in JSON")))
+}
+
+fn name(path: &str) -> String {
+    if path.is_empty() { "value".into() } else { path.into() }
+}
+
+/// `str` or `bytes` → owned bytes (for `from_json`).
+pub fn text_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(s.to_cow()?.as_bytes().to_vec());
+    }
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(b.as_bytes().to_vec());
+    }
+    Err(invalid("text", "expected str or bytes"))
+}
+
+/// `dict[str, str | list[str]]` (or None) → core [`Params`].
+pub fn params_from_py(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Params> {
+    let mut params = Params::new();
+    let Some(obj) = obj else { return Ok(params) };
+    if obj.is_none() {
+        return Ok(params);
+    }
+    let mapping =
+        obj.cast::<PyMapping>().map_err(|_| invalid("params", "expected a dict of str to str or list[str]"))?;
+    for item in mapping.items()?.iter() {
+        let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
+        let key: String = k.extract().map_err(|_| invalid("params", "parameter names must be str"))?;
+        let value = if let Ok(s) = v.cast::<PyString>() {
+            ParamValue::One(s.to_cow()?.into_owned())
+        } else if v.is_instance_of::<PyList>() || v.is_instance_of::<PyTuple>() {
+            let mut values = Vec::new();
+            for x in v.try_iter()? {
+                let x = x?;
+                let s =
+                    x.cast::<PyString>().map_err(|_| invalid(format!("params[{key:?}]"), "list items must be str"))?;
+                values.push(s.to_cow()?.into_owned());
+            }
+            ParamValue::Many(values)
+        } else {
+            return Err(invalid(format!("params[{key:?}]"), "values must be str or a list of str"));
+        };
+        params.insert(key, value);
+    }
+    Ok(params)
+}
+
+/// Core [`Params`] → `dict[str, str | list[str]]`.
+pub fn params_to_py<'py>(py: Python<'py>, params: &Params) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (k, v) in params.iter() {
+        match v {
+            ParamValue::One(s) => dict.set_item(k, s)?,
+            ParamValue::Many(vs) => dict.set_item(k, vs)?,
+        }
+    }
+    Ok(dict)
+}

@@ -8,7 +8,7 @@ pub mod request;
 use crate::client::lock;
 use crate::convert::map_to_py;
 use crate::error::err;
-use duo_directory::{Error, LazyUser, User, UserStatus};
+use duo_directory::{Error, LazyUser, User, UserStatus, UserSummary};
 use nested::{PyGroup, PyPhone, PyToken, PyU2fToken, PyWebauthnCredential};
 use pyo3::basic::CompareOp;
 use pyo3::prelude::*;
@@ -188,6 +188,7 @@ impl PyUserStatus {
 #[pyclass(frozen, eq, module = "duo_directory", name = "User")]
 pub struct PyUser {
     lazy: Mutex<Option<Box<LazyUser>>>,
+    summary: OnceLock<Result<UserSummary, Error>>,
     decoded: OnceLock<Result<Box<User>, Error>>,
     groups: PyOnceLock<Py<PyTuple>>,
     phones: PyOnceLock<Py<PyTuple>>,
@@ -209,6 +210,7 @@ impl From<LazyUser> for PyUser {
     fn from(lazy: LazyUser) -> Self {
         PyUser {
             lazy: Mutex::new(Some(Box::new(lazy))),
+            summary: OnceLock::new(),
             decoded: OnceLock::new(),
             groups: PyOnceLock::new(),
             phones: PyOnceLock::new(),
@@ -251,6 +253,24 @@ impl PyUser {
         self.decode().map_err(err)
     }
 
+    /// The top-level scalars: from the decoded user when there is one, else decoded on their own
+    /// (skipping groups, phones and authenticators), so reading `username` stays cheap.
+    fn summary(&self) -> PyResult<&UserSummary> {
+        self.summary
+            .get_or_init(|| {
+                if let Some(Ok(user)) = self.decoded.get() {
+                    return Ok(UserSummary::from(&**user));
+                }
+                let from_raw = lock(&self.lazy).as_ref().map(|lazy| lazy.decode_summary());
+                match from_raw {
+                    Some(result) => result,
+                    None => self.decode().map(UserSummary::from),
+                }
+            })
+            .as_ref()
+            .map_err(|e| err(e.clone()))
+    }
+
     /// The core user, cloned.
     pub fn to_core(&self) -> PyResult<User> {
         Ok(self.user()?.clone())
@@ -280,62 +300,62 @@ impl PyUser {
     /// Duo's id of the user (`DU` + 18 characters).
     #[getter]
     fn user_id(&self) -> PyResult<&str> {
-        Ok(&self.user()?.user_id)
+        Ok(&self.summary()?.user_id)
     }
     /// Primary username.
     #[getter]
     fn username(&self) -> PyResult<&str> {
-        Ok(&self.user()?.username)
+        Ok(&self.summary()?.username)
     }
     /// Full name.
     #[getter]
     fn realname(&self) -> PyResult<Option<&str>> {
-        Ok(self.user()?.realname.as_deref())
+        Ok(self.summary()?.realname.as_deref())
     }
     /// Given name.
     #[getter]
     fn firstname(&self) -> PyResult<Option<&str>> {
-        Ok(self.user()?.firstname.as_deref())
+        Ok(self.summary()?.firstname.as_deref())
     }
     /// Surname.
     #[getter]
     fn lastname(&self) -> PyResult<Option<&str>> {
-        Ok(self.user()?.lastname.as_deref())
+        Ok(self.summary()?.lastname.as_deref())
     }
     /// Email address (`''` when unset).
     #[getter]
     fn email(&self) -> PyResult<Option<&str>> {
-        Ok(self.user()?.email.as_deref())
+        Ok(self.summary()?.email.as_deref())
     }
     /// Status; unknown future values are kept.
     #[getter]
     fn status(&self) -> PyResult<PyUserStatus> {
-        Ok(PyUserStatus(self.user()?.status.clone()))
+        Ok(PyUserStatus(self.summary()?.status.clone()))
     }
     /// Free-text notes.
     #[getter]
     fn notes(&self) -> PyResult<Option<&str>> {
-        Ok(self.user()?.notes.as_deref())
+        Ok(self.summary()?.notes.as_deref())
     }
     /// Legacy positional alias 1.
     #[getter]
     fn alias1(&self) -> PyResult<Option<&str>> {
-        Ok(self.user()?.alias1.as_deref())
+        Ok(self.summary()?.alias1.as_deref())
     }
     /// Legacy positional alias 2.
     #[getter]
     fn alias2(&self) -> PyResult<Option<&str>> {
-        Ok(self.user()?.alias2.as_deref())
+        Ok(self.summary()?.alias2.as_deref())
     }
     /// Legacy positional alias 3.
     #[getter]
     fn alias3(&self) -> PyResult<Option<&str>> {
-        Ok(self.user()?.alias3.as_deref())
+        Ok(self.summary()?.alias3.as_deref())
     }
     /// Legacy positional alias 4.
     #[getter]
     fn alias4(&self) -> PyResult<Option<&str>> {
-        Ok(self.user()?.alias4.as_deref())
+        Ok(self.summary()?.alias4.as_deref())
     }
     /// All aliases by position name (`alias1`..`alias8`); a new dict on each access.
     #[getter]
@@ -349,22 +369,22 @@ impl PyUser {
     /// Creation time, UNIX seconds.
     #[getter]
     fn created(&self) -> PyResult<Option<i64>> {
-        Ok(self.user()?.created)
+        Ok(self.summary()?.created)
     }
     /// Last login, UNIX seconds; None if never.
     #[getter]
     fn last_login(&self) -> PyResult<Option<i64>> {
-        Ok(self.user()?.last_login)
+        Ok(self.summary()?.last_login)
     }
     /// Last update by directory sync, UNIX seconds; None if never synced.
     #[getter]
     fn last_directory_sync(&self) -> PyResult<Option<i64>> {
-        Ok(self.user()?.last_directory_sync)
+        Ok(self.summary()?.last_directory_sync)
     }
     /// True when the user has at least one authentication device or method.
     #[getter]
     fn is_enrolled(&self) -> PyResult<Option<bool>> {
-        Ok(self.user()?.is_enrolled)
+        Ok(self.summary()?.is_enrolled)
     }
     /// Universal Prompt auto-start of the last used method, when Duo sends it.
     #[getter]

@@ -42,6 +42,12 @@ fn bench(c: &mut Criterion) {
             page.users.iter().map(|u| u.get().unwrap().username.len()).sum::<usize>()
         })
     });
+    group.bench_function("split_lazy_then_read_summary", |b| {
+        b.iter(|| {
+            let page = UserPage::split(black_box(bytes.clone()), Metadata::default()).unwrap();
+            page.users.iter().map(|u| u.summary().unwrap().username.len()).sum::<usize>()
+        })
+    });
     let users: Vec<User> = serde_json::from_str(&page).unwrap();
     group.bench_function("write_json", |b| b.iter(|| serde_json::to_string(black_box(&users)).unwrap()));
     group.finish();

@@ -53,6 +53,61 @@ struct WireMetadata {
     total_objects: Option<serde_json::Value>,
 }
 
+impl WireMetadata {
+    fn into_metadata(self) -> Metadata {
+        Metadata {
+            next_offset: as_u64(self.next_offset),
+            prev_offset: as_u64(self.prev_offset),
+            total_objects: as_u64(self.total_objects),
+        }
+    }
+}
+
+/// A successful list answer, split in the same pass that validates it: one raw slice per item.
+#[derive(Deserialize)]
+struct ListWire<'a> {
+    #[serde(borrow)]
+    stat: Cow<'a, str>,
+    #[serde(borrow)]
+    response: Vec<&'a RawValue>,
+    #[serde(default)]
+    metadata: Option<WireMetadata>,
+}
+
+/// Parses a list answer in one pass: the raw JSON of each item (zero-copy slices of `body`) and
+/// the paging metadata. Anything else (a FAIL, a non-array `response`) is classified by [`parse`].
+pub fn parse_list(status: u16, body: &Bytes) -> Result<(Vec<Bytes>, Metadata)> {
+    if status == 200 {
+        if let Ok(wire) = serde_json::from_slice::<ListWire<'_>>(body) {
+            if wire.stat == "OK" {
+                let mut items = Vec::with_capacity(wire.response.len());
+                for raw in &wire.response {
+                    let range = subslice_range(body, raw.get().as_bytes())
+                        .ok_or_else(|| Error::Internal { message: "item slice outside body".into() })?;
+                    items.push(body.slice(range));
+                }
+                return Ok((items, wire.metadata.unwrap_or_default().into_metadata()));
+            }
+        }
+    }
+    // the slow path produces the precise error (or, for an odd but valid answer, the split)
+    let envelope = parse(status, body)?;
+    let items: Vec<&RawValue> = serde_json::from_slice(&envelope.response).map_err(|e| Error::Decode {
+        field: "response".into(),
+        reason: format!("expected an array: {}", strip_location(&e)),
+        line: e.line(),
+        column: e.column(),
+        excerpt: Some(excerpt(&envelope.response)),
+    })?;
+    let mut out = Vec::with_capacity(items.len());
+    for raw in items {
+        let range = subslice_range(&envelope.response, raw.get().as_bytes())
+            .ok_or_else(|| Error::Internal { message: "item slice outside body".into() })?;
+        out.push(envelope.response.slice(range));
+    }
+    Ok((out, envelope.metadata))
+}
+
 fn as_u64(v: Option<serde_json::Value>) -> Option<u64> {
     match v? {
         serde_json::Value::Number(n) => n.as_u64(),
@@ -114,15 +169,7 @@ pub fn parse(status: u16, body: &Bytes) -> Result<Envelope> {
     let raw = wire.response.ok_or_else(|| Error::decode_body("the envelope has no `response` member", body))?;
     let range = subslice_range(body, raw.get().as_bytes())
         .ok_or_else(|| Error::Internal { message: "response slice outside body".into() })?;
-    let metadata = wire.metadata.unwrap_or_default();
-    Ok(Envelope {
-        response: body.slice(range),
-        metadata: Metadata {
-            next_offset: as_u64(metadata.next_offset),
-            prev_offset: as_u64(metadata.prev_offset),
-            total_objects: as_u64(metadata.total_objects),
-        },
-    })
+    Ok(Envelope { response: body.slice(range), metadata: wire.metadata.unwrap_or_default().into_metadata() })
 }
 
 pub(crate) fn strip_location(e: &serde_json::Error) -> String {

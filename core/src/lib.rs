@@ -41,7 +41,7 @@ pub use models::{
     DirectoryGroup, DirectoryRole, DirectoryUser, DirectoryUserState, Extra, Group, LastSeen, MAX_FIELD_LEN, MAX_NOTES_LEN,
     Phone, Token, U2fToken, User, UserCreate, UserStatus, UserUpdate, WebauthnCredential, WritableStatus,
 };
-pub use page::{LazyUser, UserPage};
+pub use page::{LazyUser, UserPage, UserSummary};
 pub use params::{ParamValue, Params};
 pub use secret::Secret;
 pub use sign::{SigVersion, SignOptions, SignedRequest, Signer, sign_request};

@@ -40,8 +40,8 @@ impl UserPager {
         let Some(offset) = self.next_offset else { return Ok(None) };
         let params = Params::new().with("limit", self.limit.to_string()).with("offset", offset.to_string());
         let request = self.client.prepare("GET", "/admin/v1/users", params)?;
-        let envelope = self.client.execute(&request).await?;
-        let page = UserPage::split(envelope.response, envelope.metadata)?;
+        let (status, body) = self.client.send(&request).await?;
+        let page = UserPage::from_response(status, body)?;
         self.pages_fetched += 1;
         self.next_offset = match page.metadata.next_offset {
             Some(next) if next > offset && !page.users.is_empty() => Some(next),

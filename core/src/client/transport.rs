@@ -21,7 +21,8 @@ impl Client {
         envelope::parse(status, &body)
     }
 
-    async fn send(&self, request: &PreparedRequest) -> Result<(u16, Bytes)> {
+    /// Sends `request` (retrying as configured) and returns the final status and body.
+    pub(crate) async fn send(&self, request: &PreparedRequest) -> Result<(u16, Bytes)> {
         let config = &self.inner.config;
         let started = Instant::now();
         let deadline = config.deadline.map(|d| started + d);

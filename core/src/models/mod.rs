@@ -1,6 +1,7 @@
 //! The data models: Duo users (read), user writes, and WorkOS-style directory users.
 
 mod directory;
+mod lossless;
 mod status;
 mod user;
 mod write;

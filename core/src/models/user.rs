@@ -3,6 +3,7 @@
 //! Fields are declared in alphabetical order, the order Duo sends them, so that writing a user
 //! back produces the same document. Members this version does not know are kept in `extra`.
 
+use super::lossless::lossless_deserialize;
 use super::{Extra, UserStatus};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -15,7 +16,7 @@ use std::collections::BTreeMap;
 /// assert_eq!(user.status.as_str(), "locked out");
 /// assert!(user.to_json().contains(r#""future_field":1"#));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct User {
     /// Legacy positional alias 1 (`null` when unset).
     #[serde(default)]
@@ -95,7 +96,7 @@ pub struct User {
 }
 
 /// A group as embedded in a user.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Group {
     /// Description.
     #[serde(default)]
@@ -136,7 +137,7 @@ pub enum LastSeen {
 }
 
 /// A phone as embedded in a user.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Phone {
     /// Activated for Duo Mobile.
     #[serde(default)]
@@ -194,7 +195,7 @@ pub struct Phone {
 }
 
 /// A hardware token as embedded in a user.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Token {
     /// Serial number.
     #[serde(default)]
@@ -213,7 +214,7 @@ pub struct Token {
 }
 
 /// A legacy U2F token as embedded in a user.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct U2fToken {
     /// Registration time, UNIX seconds.
     #[serde(default)]
@@ -226,7 +227,7 @@ pub struct U2fToken {
 }
 
 /// A WebAuthn credential as embedded in a user.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WebauthnCredential {
     /// Name given to the credential.
     #[serde(default)]
@@ -267,3 +268,45 @@ macro_rules! json_methods {
 pub(crate) use json_methods;
 
 json_methods!(User, Group, Phone, Token, U2fToken, WebauthnCredential);
+
+lossless_deserialize!(
+    User,
+    required: [status = "status", user_id = "user_id", username = "username"],
+    optional: [
+        alias1 = "alias1", alias2 = "alias2", alias3 = "alias3", alias4 = "alias4", aliases = "aliases",
+        created = "created", email = "email", enable_auto_prompt = "enable_auto_prompt",
+        external_id = "external_id", firstname = "firstname", groups = "groups", is_enrolled = "is_enrolled",
+        last_directory_sync = "last_directory_sync", last_login = "last_login", lastname = "lastname",
+        lockout_reason = "lockout_reason", notes = "notes", phones = "phones", realname = "realname",
+        tokens = "tokens", u2ftokens = "u2ftokens", webauthncredentials = "webauthncredentials",
+    ],
+);
+lossless_deserialize!(
+    Group,
+    required: [group_id = "group_id"],
+    optional: [
+        desc = "desc", mobile_otp_enabled = "mobile_otp_enabled", name = "name", push_enabled = "push_enabled",
+        sms_enabled = "sms_enabled", status = "status", voice_enabled = "voice_enabled",
+    ],
+);
+lossless_deserialize!(
+    Phone,
+    required: [phone_id = "phone_id"],
+    optional: [
+        activated = "activated", capabilities = "capabilities", encrypted = "encrypted", extension = "extension",
+        fingerprint = "fingerprint", last_seen = "last_seen", model = "model", name = "name", number = "number",
+        platform = "platform", postdelay = "postdelay", predelay = "predelay", screenlock = "screenlock",
+        sms_passcodes_sent = "sms_passcodes_sent", tampered = "tampered", phone_type = "type",
+    ],
+);
+lossless_deserialize!(
+    Token,
+    required: [token_id = "token_id"],
+    optional: [serial = "serial", totp_step = "totp_step", token_type = "type"],
+);
+lossless_deserialize!(U2fToken, required: [registration_id = "registration_id"], optional: [date_added = "date_added"]);
+lossless_deserialize!(
+    WebauthnCredential,
+    required: [webauthnkey = "webauthnkey"],
+    optional: [credential_name = "credential_name", date_added = "date_added", label = "label"],
+);

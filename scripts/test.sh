@@ -20,7 +20,7 @@ cargo build -q -p duo-directory-emulator --bin duo-emulator
 DUO_EMULATOR_BIN="$root/target/debug/duo-emulator" PYTHON="$root/.venv/bin/python" \
   bash emulator/tests/official/run.sh
 
-step "Python binding: build with maturin, pytest"
-PYTHON="$root/.venv/bin/python" bash bindings-python/test.sh
+step "Python binding: maturin develop + pytest, then the abi3 wheel into a clean venv"
+CHECK_WHEEL=1 PYTHON="$root/.venv/bin/python" bash bindings-python/test.sh
 
 step "All tests passed"

@@ -13,7 +13,7 @@ Deterministic (seeded RNG), no network. Run from the repository root:
     .venv-vectors/bin/pip install duo_client==5.7.0
     .venv-vectors/bin/python tests/vectors/generate.py
 
-Inputs outside the repo: $SHARED_DIR (default /work/shared) vectors/duo-signing.json and
+Inputs outside the repo: $SHARED_DIR (required) vectors/duo-signing.json and
 seeds/002_ea40055e422d347f.txt.
 """
 
@@ -34,7 +34,10 @@ if dc.__version__ != EXPECTED_VERSION:
     sys.exit("need duo_client==%s, found %s" % (EXPECTED_VERSION, dc.__version__))
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SHARED_DIR = os.environ.get("SHARED_DIR", "/work/shared")
+SHARED_DIR = os.environ.get("SHARED_DIR")
+if not SHARED_DIR:
+    sys.exit("set SHARED_DIR to the research folder holding vectors/duo-signing.json and seeds/ "
+             "(the team's shared/ folder); the generated files are then self-contained in tests/vectors/")
 SHARED_VECTORS = os.path.join(SHARED_DIR, "vectors", "duo-signing.json")
 SEED_002 = os.path.join(SHARED_DIR, "seeds", "002_ea40055e422d347f.txt")
 

@@ -68,7 +68,8 @@ fn missing(file: Option<&Path>, names: &[&str]) -> CliError {
     let verb = if names.len() == 1 { "is" } else { "are" };
     let hint = match file {
         Some(path) => {
-            let keys: Vec<String> = names.iter().map(|n| format!("`{}`", n.trim_start_matches("DUO_").to_lowercase())).collect();
+            let keys: Vec<String> =
+                names.iter().map(|n| format!("`{}`", n.trim_start_matches("DUO_").to_lowercase())).collect();
             format!(" and {} does not set {}", path.display(), keys.join(", "))
         }
         None => "; set DUO_IKEY, DUO_SKEY and DUO_HOST, or pass --config FILE".to_string(),
@@ -87,7 +88,8 @@ fn split_scheme(host: &str) -> Result<(Scheme, String), CliError> {
 fn read_file(path: &Path) -> Result<Partial, CliError> {
     let shown = path.display();
     let text = std::fs::read_to_string(path).map_err(|e| CliError::Config(format!("cannot read {shown}: {e}")))?;
-    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) || text.trim_start().starts_with('{');
+    let is_json =
+        path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) || text.trim_start().starts_with('{');
     let table: serde_json::Map<String, serde_json::Value> = if is_json {
         // serde_json's syntax errors carry a position, never the text around it.
         serde_json::from_str(&text).map_err(|e| {

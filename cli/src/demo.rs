@@ -89,7 +89,12 @@ impl<'a> Demo<'a> {
             _ => return Err(CliError::Check("the generated directory is too small".into())),
         };
         self.emulator.add_user(seed_002_user()?);
-        self.emulator.add_user(synced_user("DUDEMOEXISTING000001", &existing, "Stale Name", "old-address@example.com")?);
+        self.emulator.add_user(synced_user(
+            "DUDEMOEXISTING000001",
+            &existing,
+            "Stale Name",
+            "old-address@example.com",
+        )?);
         self.emulator.add_user(synced_user("DUDEMOREMOVED0000001", &removed, "Departed User", "departed@example.com")?);
         self.emulator.add_directory(DIRECTORY_KEY, directory.clone());
         if !self.emulator.remove_directory_user(DIRECTORY_KEY, &removed) {
@@ -104,7 +109,11 @@ impl<'a> Demo<'a> {
         let mut t = table(&["seeded", "what"]);
         t.add_row(vec![
             "Duo account".to_string(),
-            format!("{} users (generated with seed {}, plus seed 002's jsmith)", self.emulator.user_count(), self.args.seed),
+            format!(
+                "{} users (generated with seed {}, plus seed 002's jsmith)",
+                self.emulator.user_count(),
+                self.args.seed
+            ),
         ]);
         t.add_row(vec![
             format!("directory {DIRECTORY_KEY}"),
@@ -151,7 +160,10 @@ impl<'a> Demo<'a> {
         for (result, n) in expected {
             if counts.get(result).copied().unwrap_or(0) != n {
                 let got: Vec<String> = counts.iter().map(|(r, n)| format!("{n} {r}")).collect();
-                return Err(CliError::Check(format!("expected {n} user(s) {result} by the sync, got {}", got.join(", "))));
+                return Err(CliError::Check(format!(
+                    "expected {n} user(s) {result} by the sync, got {}",
+                    got.join(", ")
+                )));
             }
         }
         self.summary.push((
@@ -203,7 +215,9 @@ impl<'a> Demo<'a> {
         let requests_before = self.emulator.request_count();
         let request = client.preview().update_user(JOE_ID, &update)?;
         let requests_after = self.emulator.request_count();
-        self.say(format!("duo-directory users update {JOE_ID} --status disabled --notes \"Left the company\" --what-if"))?;
+        self.say(format!(
+            "duo-directory users update {JOE_ID} --status disabled --notes \"Left the company\" --what-if"
+        ))?;
         self.say(format!("What if: performing the operation \"Update user\" on target \"{JOE_ID}\"."))?;
         self.say(output::request_table(&request))?;
         let fetched = client.get_user(JOE_ID).await?;
@@ -220,7 +234,8 @@ impl<'a> Demo<'a> {
             requests_after - requests_before,
             fetched.status
         ))?;
-        self.summary.push(("3. preview (--what-if)".into(), "request printed, not sent; emulator unchanged (verified)".into()));
+        self.summary
+            .push(("3. preview (--what-if)".into(), "request printed, not sent; emulator unchanged (verified)".into()));
         Ok(())
     }
 
@@ -236,7 +251,8 @@ impl<'a> Demo<'a> {
                 users.push(lazy.into_user()?);
             }
             let total = page.metadata.total_objects.map(|n| n.to_string()).unwrap_or_else(|| "?".into());
-            let next = page.metadata.next_offset.map(|n| format!("next offset {n}")).unwrap_or_else(|| "last page".into());
+            let next =
+                page.metadata.next_offset.map(|n| format!("next offset {n}")).unwrap_or_else(|| "last page".into());
             let text = format!("page {}: users {first}-{} of {total} ({next})", pager.pages_fetched(), users.len());
             if let Some(bar) = &bar {
                 bar.set_length(page.metadata.total_objects.unwrap_or(0));
@@ -287,8 +303,11 @@ impl<'a> Demo<'a> {
             self.say(t)?;
             self.say(format!("The emulator served {requests} signed requests. Demo complete."))?;
         } else {
-            let steps: Vec<_> =
-                self.summary.iter().map(|(step, result)| serde_json::json!({ "step": step, "result": result })).collect();
+            let steps: Vec<_> = self
+                .summary
+                .iter()
+                .map(|(step, result)| serde_json::json!({ "step": step, "result": result }))
+                .collect();
             let doc = serde_json::json!({ "ok": true, "preview_sent": false, "requests": requests, "steps": steps });
             writeln!(self.out, "{doc}")?;
         }

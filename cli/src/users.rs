@@ -1,6 +1,8 @@
 //! `duo-directory users ...`: each command converts its arguments, calls the core client and prints.
 
-use crate::args::{CreateArgs, DeleteArgs, GetArgs, GlobalArgs, ListArgs, SafetyArgs, SyncArgs, UpdateArgs, UserFields, UsersCommand};
+use crate::args::{
+    CreateArgs, DeleteArgs, GetArgs, GlobalArgs, ListArgs, SafetyArgs, SyncArgs, UpdateArgs, UserFields, UsersCommand,
+};
 use crate::exit::CliError;
 use crate::output::{self, OutputFormat, UserSink};
 use duo_directory::{Client, PreparedRequest, UserCreate, UserUpdate};

@@ -64,7 +64,9 @@ fn demo_runs_the_main_flows_and_proves_the_preview_was_not_sent() {
     // 1. sync: three created, one updated, one pending deletion
     assert!(out.contains("1. Synchronize users from directory DKDEMO"), "{out}");
     let step1 = out.split("== 2.").next().unwrap();
-    let synced = |result: &str| step1.lines().filter(|l| l.contains(&format!("┆ {result} ")) && l.contains("@example.com")).count();
+    let synced = |result: &str| {
+        step1.lines().filter(|l| l.contains(&format!("┆ {result} ")) && l.contains("@example.com")).count()
+    };
     assert_eq!(synced("created"), 3, "{out}");
     assert_eq!(synced("updated"), 1, "{out}");
     assert_eq!(synced("pending deletion"), 1, "{out}");
@@ -103,7 +105,8 @@ fn list_as_json_is_one_array_with_every_user() {
 #[test]
 fn list_as_jsonl_is_one_user_per_line_and_honours_limit() {
     let served = Served::start(120);
-    let out = stdout_of(served.cmd().args(["--output", "jsonl", "users", "list", "--page-size", "50", "--limit", "75"]));
+    let out =
+        stdout_of(served.cmd().args(["--output", "jsonl", "users", "list", "--page-size", "50", "--limit", "75"]));
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 75);
     for line in lines {
@@ -138,20 +141,48 @@ fn get_by_id_and_username() {
 fn create_update_delete_round_trip() {
     let served = Served::start(0);
     let out = stdout_of(served.cmd().args([
-        "users", "create", "--username", "mbolton", "--realname", "Michael Bolton", "--email", "mbolton@example.com",
-        "--alias1", "michael", "--alias2", "mb", "-o", "json",
+        "users",
+        "create",
+        "--username",
+        "mbolton",
+        "--realname",
+        "Michael Bolton",
+        "--email",
+        "mbolton@example.com",
+        "--alias1",
+        "michael",
+        "--alias2",
+        "mb",
+        "-o",
+        "json",
     ]));
     let created: serde_json::Value = serde_json::from_str(&out).unwrap();
     let id = created["user_id"].as_str().unwrap().to_string();
     let out = stdout_of(served.cmd().args([
-        "users", "update", &id, "--status", "disabled", "--notes", "left", "--clear-alias", "2", "-o", "json",
+        "users",
+        "update",
+        &id,
+        "--status",
+        "disabled",
+        "--notes",
+        "left",
+        "--clear-alias",
+        "2",
+        "-o",
+        "json",
     ]));
     let updated: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(updated["status"], "disabled");
     assert_eq!(updated["notes"], "left");
     assert!(updated["alias2"].is_null() || updated["alias2"] == "", "{updated}");
     // delete asks first; no answer on stdin declines and sends nothing
-    served.cmd().args(["users", "delete", &id]).write_stdin("").assert().code(1).stderr(predicate::str::contains("nothing was sent"));
+    served
+        .cmd()
+        .args(["users", "delete", &id])
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("nothing was sent"));
     assert!(served.emulator().user(&id).is_some());
     served.cmd().args(["users", "delete", &id]).write_stdin("y\n").assert().success();
     assert!(served.emulator().user(&id).is_none());
@@ -162,7 +193,16 @@ fn update_what_if_changes_nothing_and_sends_nothing() {
     let served = Served::start(3);
     let user = served.emulator().users()[0].clone();
     let before = served.emulator().request_count();
-    let out = stdout_of(served.cmd().args(["users", "update", &user.user_id, "--status", "bypass", "--notes", "x", "--what-if"]));
+    let out = stdout_of(served.cmd().args([
+        "users",
+        "update",
+        &user.user_id,
+        "--status",
+        "bypass",
+        "--notes",
+        "x",
+        "--what-if",
+    ]));
     assert!(out.contains("Not sent"), "{out}");
     assert!(out.contains("POST"), "{out}");
     assert!(out.contains(&format!("/admin/v1/users/{}", user.user_id)), "{out}");
@@ -219,8 +259,11 @@ fn config_file_supplies_credentials() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("duo.toml");
     let ca = e.ca_cert_path().unwrap().display().to_string();
-    std::fs::write(&path, format!("ikey = {:?}\nskey = {:?}\nhost = {:?}\nca_certs = {ca:?}\n", e.ikey(), e.skey(), e.host()))
-        .unwrap();
+    std::fs::write(
+        &path,
+        format!("ikey = {:?}\nskey = {:?}\nhost = {:?}\nca_certs = {ca:?}\n", e.ikey(), e.skey(), e.host()),
+    )
+    .unwrap();
     let out = stdout_of(bare().arg("--config").arg(&path).args(["users", "list", "-o", "json"]));
     assert_eq!(serde_json::from_str::<Vec<serde_json::Value>>(&out).unwrap().len(), 4);
     // A malformed file names the line, never the secret.

@@ -17,12 +17,22 @@ fn bench(c: &mut Criterion) {
     for (name, version) in [("v2_sha1", SigVersion::V2), ("v2_sha512", SigVersion::V2Sha512), ("v5", SigVersion::V5)] {
         let options = SignOptions { date: date.clone(), sig_version: version, x_duo_headers: vec![] };
         c.bench_function(&format!("sign/{name}/GET_users_page"), |b| {
-            b.iter(|| signer.sign("GET", "api-3f2a91c4.duosecurity.com", "/admin/v1/users", black_box(&list), &options).unwrap())
+            b.iter(|| {
+                signer
+                    .sign("GET", "api-3f2a91c4.duosecurity.com", "/admin/v1/users", black_box(&list), &options)
+                    .unwrap()
+            })
         });
         c.bench_function(&format!("sign/{name}/POST_update_user"), |b| {
             b.iter(|| {
                 signer
-                    .sign("POST", "api-3f2a91c4.duosecurity.com", "/admin/v1/users/DU3RP9I2WOC59VZX672N", black_box(&update), &options)
+                    .sign(
+                        "POST",
+                        "api-3f2a91c4.duosecurity.com",
+                        "/admin/v1/users/DU3RP9I2WOC59VZX672N",
+                        black_box(&update),
+                        &options,
+                    )
                     .unwrap()
             })
         });
@@ -30,7 +40,9 @@ fn bench(c: &mut Criterion) {
     // with the current date, as the client does on every attempt
     let now = SignOptions::default();
     c.bench_function("sign/v5/GET_users_page_fresh_date", |b| {
-        b.iter(|| signer.sign("GET", "api-3f2a91c4.duosecurity.com", "/admin/v1/users", black_box(&list), &now).unwrap())
+        b.iter(|| {
+            signer.sign("GET", "api-3f2a91c4.duosecurity.com", "/admin/v1/users", black_box(&list), &now).unwrap()
+        })
     });
 }
 

@@ -77,18 +77,17 @@ struct ListWire<'a> {
 /// Parses a list answer in one pass: the raw JSON of each item (zero-copy slices of `body`) and
 /// the paging metadata. Anything else (a FAIL, a non-array `response`) is classified by [`parse`].
 pub fn parse_list(status: u16, body: &Bytes) -> Result<(Vec<Bytes>, Metadata)> {
-    if status == 200 {
-        if let Ok(wire) = serde_json::from_slice::<ListWire<'_>>(body) {
-            if wire.stat == "OK" {
-                let mut items = Vec::with_capacity(wire.response.len());
-                for raw in &wire.response {
-                    let range = subslice_range(body, raw.get().as_bytes())
-                        .ok_or_else(|| Error::Internal { message: "item slice outside body".into() })?;
-                    items.push(body.slice(range));
-                }
-                return Ok((items, wire.metadata.unwrap_or_default().into_metadata()));
-            }
+    if status == 200
+        && let Ok(wire) = serde_json::from_slice::<ListWire<'_>>(body)
+        && wire.stat == "OK"
+    {
+        let mut items = Vec::with_capacity(wire.response.len());
+        for raw in &wire.response {
+            let range = subslice_range(body, raw.get().as_bytes())
+                .ok_or_else(|| Error::Internal { message: "item slice outside body".into() })?;
+            items.push(body.slice(range));
         }
+        return Ok((items, wire.metadata.unwrap_or_default().into_metadata()));
     }
     // the slow path produces the precise error (or, for an odd but valid answer, the split)
     let envelope = parse(status, body)?;

@@ -155,13 +155,7 @@ impl Error {
 
     /// A decode error with an excerpt of the body that could not be read.
     pub fn decode_body(reason: impl Into<String>, body: &[u8]) -> Self {
-        Error::Decode {
-            field: String::new(),
-            reason: reason.into(),
-            line: 0,
-            column: 0,
-            excerpt: Some(excerpt(body)),
-        }
+        Error::Decode { field: String::new(), reason: reason.into(), line: 0, column: 0, excerpt: Some(excerpt(body)) }
     }
 }
 

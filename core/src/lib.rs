@@ -36,10 +36,11 @@ pub use client::{
     Client, ClientConfig, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PreparedRequest, Preview, Scheme, UserPager, blocking,
     is_loopback, page_size,
 };
-pub use error::{ApiError, Error, Result, EXCERPT_LIMIT};
+pub use error::{ApiError, EXCERPT_LIMIT, Error, Result};
 pub use models::{
-    DirectoryGroup, DirectoryRole, DirectoryUser, DirectoryUserState, Extra, Group, LastSeen, MAX_FIELD_LEN, MAX_NOTES_LEN,
-    Phone, Token, U2fToken, User, UserCreate, UserStatus, UserUpdate, WebauthnCredential, WritableStatus,
+    DirectoryGroup, DirectoryRole, DirectoryUser, DirectoryUserState, Extra, Group, LastSeen, MAX_FIELD_LEN,
+    MAX_NOTES_LEN, Phone, Token, U2fToken, User, UserCreate, UserStatus, UserUpdate, WebauthnCredential,
+    WritableStatus,
 };
 pub use page::{LazyUser, UserPage, UserSummary};
 pub use params::{ParamValue, Params};

@@ -143,7 +143,11 @@ impl LazyUser {
 
     /// The decoded user (decoded once, then cached).
     pub fn get(&self) -> Result<&User> {
-        self.decoded.get_or_init(|| Box::new(crate::decode::from_slice(&self.raw))).as_ref().as_ref().map_err(Clone::clone)
+        self.decoded
+            .get_or_init(|| Box::new(crate::decode::from_slice(&self.raw)))
+            .as_ref()
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// The decoded user, by value.

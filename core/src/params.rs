@@ -79,11 +79,7 @@ impl Params {
 
     /// The single value of `name` (the first one of a list).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|(k, _)| k == name)
-            .and_then(|(_, v)| v.values().first())
-            .map(String::as_str)
+        self.entries.iter().find(|(k, _)| k == name).and_then(|(_, v)| v.values().first()).map(String::as_str)
     }
 
     /// Every entry, in insertion order.

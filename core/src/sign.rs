@@ -131,9 +131,7 @@ pub fn parse_rfc2822_date(text: &str) -> Option<SystemTime> {
         Some(head) => format!("{head} +0000"),
         None => text.trim().replace(" -0000", " +0000"),
     };
-    time::OffsetDateTime::parse(&normalized, &time::format_description::well_known::Rfc2822)
-        .ok()
-        .map(SystemTime::from)
+    time::OffsetDateTime::parse(&normalized, &time::format_description::well_known::Rfc2822).ok().map(SystemTime::from)
 }
 
 /// Options of one signature. `date: None` means "now".
@@ -203,7 +201,8 @@ impl Signer {
             return Err(Error::invalid("skey", "the secret key is empty"));
         }
         let key = skey.expose().as_bytes();
-        let sha1 = <Hmac<Sha1> as KeyInit>::new_from_slice(key).map_err(|_| Error::invalid("skey", "unusable HMAC key"))?;
+        let sha1 =
+            <Hmac<Sha1> as KeyInit>::new_from_slice(key).map_err(|_| Error::invalid("skey", "unusable HMAC key"))?;
         let sha512 =
             <Hmac<Sha512> as KeyInit>::new_from_slice(key).map_err(|_| Error::invalid("skey", "unusable HMAC key"))?;
         Ok(Signer { ikey: ikey.to_string(), sha1, sha512 })
@@ -215,7 +214,14 @@ impl Signer {
     }
 
     /// Signs one request. `path` is sent and signed verbatim (percent-encode ids yourself).
-    pub fn sign(&self, method: &str, host: &str, path: &str, params: &Params, options: &SignOptions) -> Result<SignedRequest> {
+    pub fn sign(
+        &self,
+        method: &str,
+        host: &str,
+        path: &str,
+        params: &Params,
+        options: &SignOptions,
+    ) -> Result<SignedRequest> {
         let method_upper = method.to_ascii_uppercase();
         let date = match &options.date {
             Some(d) => d.clone(),
@@ -224,7 +230,9 @@ impl Signer {
         let in_body = params_go_in_body(method);
         let headers = check_x_duo_headers(&options.x_duo_headers)?;
         let (query, body, content_type, params_line) = match (options.sig_version, in_body) {
-            (SigVersion::V5, true) => (String::new(), Some(params_to_json(params)), Some("application/json"), String::new()),
+            (SigVersion::V5, true) => {
+                (String::new(), Some(params_to_json(params)), Some("application/json"), String::new())
+            }
             (_, false) => {
                 let q = canon_params(params);
                 (q.clone(), None, None, q)
@@ -271,7 +279,15 @@ impl Signer {
         credentials.push(':');
         credentials.push_str(&sig);
         let authorization = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(credentials));
-        Ok(SignedRequest { authorization, date, canonical, query, body, content_type, x_duo_headers: options.x_duo_headers.clone() })
+        Ok(SignedRequest {
+            authorization,
+            date,
+            canonical,
+            query,
+            body,
+            content_type,
+            x_duo_headers: options.x_duo_headers.clone(),
+        })
     }
 }
 
@@ -287,7 +303,9 @@ fn check_x_duo_headers(headers: &[(String, String)]) -> Result<Vec<(String, &str
         if name.contains('\0') || value.contains('\0') {
             return Err(Error::invalid("x_duo_headers", format!("header {name:?} contains a NUL character")));
         }
-        if !name.bytes().all(|b| b.is_ascii_graphic()) || value.chars().any(|c| !(c == ' ' || c == '\t' || c.is_ascii_graphic())) {
+        if !name.bytes().all(|b| b.is_ascii_graphic())
+            || value.chars().any(|c| !(c == ' ' || c == '\t' || c.is_ascii_graphic()))
+        {
             return Err(Error::invalid("x_duo_headers", format!("header {name:?} is not printable ASCII")));
         }
         if out.iter().any(|(n, _)| *n == lower) {

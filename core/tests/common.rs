@@ -16,7 +16,9 @@ pub fn params_from_json(value: &Value) -> Params {
     for (k, v) in value.as_object().expect("params object") {
         let pv = match v {
             Value::String(s) => ParamValue::One(s.clone()),
-            Value::Array(items) => ParamValue::Many(items.iter().map(|i| i.as_str().expect("string item").to_string()).collect()),
+            Value::Array(items) => {
+                ParamValue::Many(items.iter().map(|i| i.as_str().expect("string item").to_string()).collect())
+            }
             other => panic!("unexpected param value {other}"),
         };
         params.insert(k.clone(), pv);

@@ -113,7 +113,10 @@ fn bad_documents_name_the_field() {
         (r#"{"user_id":"DU1","status":"active"}"#, "username"),
         (r#"{"user_id":"DU1","username":["a"],"status":"active"}"#, "username"),
         (r#"{"user_id":"DU1","username":"a","status":"active","created":"yesterday"}"#, "created"),
-        (r#"{"user_id":"DU1","username":"a","status":"active","groups":[{"group_id":"DG1","name":3}]}"#, "groups[0].name"),
+        (
+            r#"{"user_id":"DU1","username":"a","status":"active","groups":[{"group_id":"DG1","name":3}]}"#,
+            "groups[0].name",
+        ),
         (r#"{"user_id":"DU1","username":"a","status":"active","phones":[{"name":"x"}]}"#, "phones[0].phone_id"),
         (r#"{"user_id":"DU1","username":"a","status":"active","is_enrolled":"yes"}"#, "is_enrolled"),
     ];
@@ -173,7 +176,9 @@ fn truncated_and_mutated_seed_documents_never_panic() {
 
 #[test]
 fn non_utf8_input_is_a_decode_error() {
-    let err = duo_directory::decode::from_slice::<User>(b"{\"user_id\":\"DU\xff\",\"username\":\"a\",\"status\":\"active\"}").unwrap_err();
+    let err =
+        duo_directory::decode::from_slice::<User>(b"{\"user_id\":\"DU\xff\",\"username\":\"a\",\"status\":\"active\"}")
+            .unwrap_err();
     assert_eq!(err.code(), "decode");
 }
 

@@ -20,7 +20,13 @@ fn text() -> impl Strategy<Value = String> {
 
 fn params() -> impl Strategy<Value = Params> {
     prop::collection::vec(
-        (text(), prop_oneof![text().prop_map(ParamValue::One), prop::collection::vec(text(), 0..4).prop_map(ParamValue::Many)]),
+        (
+            text(),
+            prop_oneof![
+                text().prop_map(ParamValue::One),
+                prop::collection::vec(text(), 0..4).prop_map(ParamValue::Many)
+            ],
+        ),
         0..6,
     )
     .prop_map(|entries| entries.into_iter().collect())

@@ -48,7 +48,12 @@ fn every_signing_vector_matches_canonical_body_and_authorization() {
         }
         // and the verifier accepts what the official client produced
         assert_eq!(
-            verify_authorization(v["authorization"].as_str().unwrap(), v["canonical"].as_str().unwrap(), &Secret::new(skey)).as_deref(),
+            verify_authorization(
+                v["authorization"].as_str().unwrap(),
+                v["canonical"].as_str().unwrap(),
+                &Secret::new(skey)
+            )
+            .as_deref(),
             Some(ikey),
             "{name}: verify"
         );

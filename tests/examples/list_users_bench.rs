@@ -45,7 +45,11 @@ fn main() {
     let mut line = String::new();
     std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let info: serde_json::Value = serde_json::from_str(&line).unwrap();
-    let mut config = ClientConfig::new(info["ikey"].as_str().unwrap(), info["skey"].as_str().unwrap(), info["host"].as_str().unwrap());
+    let mut config = ClientConfig::new(
+        info["ikey"].as_str().unwrap(),
+        info["skey"].as_str().unwrap(),
+        info["host"].as_str().unwrap(),
+    );
     if https {
         config.ca_certs = Some(std::fs::read(info["ca_cert_path"].as_str().unwrap()).unwrap());
         config.ca_pinning = true;

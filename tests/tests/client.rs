@@ -126,11 +126,8 @@ async fn listing_pages_lazily_across_several_pages() {
     assert_eq!(first.len() + rest.len(), 250);
     let ids: HashSet<_> = first.iter().chain(&rest).map(|u| u.user_id.clone()).collect();
     assert_eq!(ids.len(), 250);
-    let offsets: Vec<String> = emu
-        .requests()
-        .iter()
-        .map(|r| r.params.iter().find(|(k, _)| k == "offset").unwrap().1.clone())
-        .collect();
+    let offsets: Vec<String> =
+        emu.requests().iter().map(|r| r.params.iter().find(|(k, _)| k == "offset").unwrap().1.clone()).collect();
     assert_eq!(offsets, ["0", "100", "200"]);
     // page size is validated before anything is sent
     assert_eq!(c.list_users(Some(301)).err().unwrap().code(), "invalid_input");
@@ -147,10 +144,7 @@ async fn listing_pages_lazily_across_several_pages() {
 async fn call_reaches_any_endpoint_signed_the_same_way() {
     let emu = emulator(5).await;
     let c = client(&emu);
-    let users = c
-        .call("GET", "/admin/v1/users", duo_directory::Params::new().with("limit", "2"))
-        .await
-        .unwrap();
+    let users = c.call("GET", "/admin/v1/users", duo_directory::Params::new().with("limit", "2")).await.unwrap();
     assert_eq!(users.as_array().unwrap().len(), 2);
     let err = c.call("GET", "/admin/v1/nothing/here", Default::default()).await.unwrap_err();
     assert_eq!(err.code(), "not_found");
@@ -166,8 +160,13 @@ async fn every_signature_version_is_accepted() {
         let c = Client::new(cfg).unwrap();
         let all: Vec<_> = c.list_users(None).unwrap().try_collect().await.unwrap();
         assert_eq!(all.len(), emu.user_count(), "{version:?}");
-        let created = c.create_user(&UserCreate::new(format!("user-{}", version.number()) + &format!("{version:?}"))).await.unwrap();
-        c.update_user(&created.user_id, &UserUpdate { notes: Some("ü ✓ 😀".into()), ..Default::default() }).await.unwrap();
+        let created = c
+            .create_user(&UserCreate::new(format!("user-{}", version.number()) + &format!("{version:?}")))
+            .await
+            .unwrap();
+        c.update_user(&created.user_id, &UserUpdate { notes: Some("ü ✓ 😀".into()), ..Default::default() })
+            .await
+            .unwrap();
         assert_eq!(emu.user(&created.user_id).unwrap().notes.as_deref(), Some("ü ✓ 😀"), "{version:?}");
     }
 }

@@ -113,9 +113,7 @@ impl Iterator for UserPages {
         match block_on(self.pager.next_page()) {
             Ok(Ok(Some(page))) => Some(Ok(page)),
             Ok(Ok(None)) => None,
-            Ok(Err(e)) | Err(e) => {
-                Some(Err(e))
-            }
+            Ok(Err(e)) | Err(e) => Some(Err(e)),
         }
     }
 }

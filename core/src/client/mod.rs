@@ -77,7 +77,8 @@ impl Client {
             let proxy = reqwest::Proxy::https(proxy).map_err(|e| Error::invalid("proxy", e.to_string()))?;
             builder = builder.proxy(proxy);
         }
-        let http = builder.build().map_err(|e| Error::invalid("config", format!("cannot build the HTTP client: {e}")))?;
+        let http =
+            builder.build().map_err(|e| Error::invalid("config", format!("cannot build the HTTP client: {e}")))?;
         let base_url = format!("{}://{}", config.scheme.as_str(), config.host);
         Ok(Client { inner: Arc::new(Inner { config, signer, http, base_url, user_agent }) })
     }
@@ -93,7 +94,10 @@ impl Client {
         if !matches!(method.as_str(), "GET" | "POST" | "PUT" | "PATCH" | "DELETE") {
             return Err(Error::invalid("method", format!("{method:?} is not GET, POST, PUT, PATCH or DELETE")));
         }
-        if !path.starts_with('/') || path.contains(['?', '#']) || path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if !path.starts_with('/')
+            || path.contains(['?', '#'])
+            || path.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
             return Err(Error::invalid("path", format!("{path:?} must start with / and carry no query string")));
         }
         let config = &self.inner.config;
@@ -210,4 +214,3 @@ pub(crate) fn user_path(user_id: &str) -> Result<String> {
     }
     Ok(format!("/admin/v1/users/{}", percent_encode(user_id)))
 }
-

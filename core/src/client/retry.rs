@@ -18,7 +18,12 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy { max_retries: 6, base: Duration::from_secs(1), cap: Duration::from_secs(32), jitter: Duration::from_secs(1) }
+        RetryPolicy {
+            max_retries: 6,
+            base: Duration::from_secs(1),
+            cap: Duration::from_secs(32),
+            jitter: Duration::from_secs(1),
+        }
     }
 }
 
@@ -41,11 +46,8 @@ impl RetryPolicy {
         }
         let factor = 1u32.checked_shl(retry.min(31)).unwrap_or(u32::MAX);
         let exp = self.base.checked_mul(factor).unwrap_or(self.cap).min(self.cap);
-        let jitter = if self.jitter.is_zero() {
-            Duration::ZERO
-        } else {
-            self.jitter.mul_f64(rand::rng().random::<f64>())
-        };
+        let jitter =
+            if self.jitter.is_zero() { Duration::ZERO } else { self.jitter.mul_f64(rand::rng().random::<f64>()) };
         exp + jitter
     }
 }

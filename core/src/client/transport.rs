@@ -78,7 +78,9 @@ impl Client {
         if let Some(deadline) = deadline {
             timeout = timeout.min(deadline.saturating_duration_since(Instant::now()));
             if timeout.is_zero() {
-                return Err(Error::Timeout { message: format!("deadline reached before {} {}", request.method, request.path) });
+                return Err(Error::Timeout {
+                    message: format!("deadline reached before {} {}", request.method, request.path),
+                });
             }
         }
         let mut builder = inner
@@ -109,7 +111,8 @@ impl Client {
         };
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         if status == 429 {
-            let error = envelope::parse(status, &body).err().unwrap_or_else(|| Error::invalid("status", "429 without error"));
+            let error =
+                envelope::parse(status, &body).err().unwrap_or_else(|| Error::invalid("status", "429 without error"));
             return Ok(Attempt::Retry { error, retry_after });
         }
         if request.idempotent && matches!(status, 502..=504) {
@@ -130,11 +133,7 @@ impl Client {
         };
         // A request that failed to connect never reached the server: always safe to retry.
         // Otherwise only idempotent requests are sent again.
-        if request.idempotent || e.is_connect() {
-            Ok(Attempt::Retry { error, retry_after: None })
-        } else {
-            Err(error)
-        }
+        if request.idempotent || e.is_connect() { Ok(Attempt::Retry { error, retry_after: None }) } else { Err(error) }
     }
 }
 

@@ -166,3 +166,15 @@ pub fn params_to_py<'py>(py: Python<'py>, params: &Params) -> PyResult<Bound<'py
     }
     Ok(dict)
 }
+
+/// `json.dumps(obj)`: compact (`separators=(",", ":")`) or indented by 2 when `pretty`.
+pub fn dumps(obj: &Bound<'_, PyDict>, pretty: bool) -> PyResult<String> {
+    let py = obj.py();
+    let kwargs = PyDict::new(py);
+    if pretty {
+        kwargs.set_item("indent", 2)?;
+    } else {
+        kwargs.set_item("separators", (",", ":"))?;
+    }
+    py.import("json")?.call_method("dumps", (obj,), Some(&kwargs))?.extract()
+}

@@ -139,14 +139,7 @@ impl PySignedRequest {
     /// JSON of `to_dict()`.
     #[pyo3(signature = (*, pretty = false))]
     fn to_json(&self, py: Python<'_>, pretty: bool) -> PyResult<String> {
-        let json = py.import("json")?;
-        let kwargs = pyo3::types::PyDict::new(py);
-        if pretty {
-            kwargs.set_item("indent", 2)?;
-        } else {
-            kwargs.set_item("separators", (",", ":"))?;
-        }
-        json.call_method("dumps", (self.to_dict(py)?,), Some(&kwargs))?.extract()
+        crate::convert::dumps(&self.to_dict(py)?, pretty)
     }
 
     /// The inverse of `to_dict()`.

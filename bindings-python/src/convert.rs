@@ -178,3 +178,11 @@ pub fn dumps(obj: &Bound<'_, PyDict>, pretty: bool) -> PyResult<String> {
     }
     py.import("json")?.call_method("dumps", (obj,), Some(&kwargs))?.extract()
 }
+
+/// `json.loads(text)`, validated by core first so that bad JSON raises `DecodeError` naming the
+/// line and column.
+pub fn loads<'py>(text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let bytes = text_bytes(text)?;
+    duo_directory::decode::from_slice::<serde::de::IgnoredAny>(&bytes).map_err(crate::error::err)?;
+    text.py().import("json")?.call_method1("loads", (text,))
+}

@@ -173,11 +173,7 @@ impl PySignedRequest {
     /// The inverse of `to_json()`.
     #[staticmethod]
     fn from_json(text: &Bound<'_, PyAny>) -> PyResult<Self> {
-        // Validated by core first, so that bad JSON raises `DecodeError` naming line and column.
-        let bytes = crate::convert::text_bytes(text)?;
-        duo_directory::decode::from_slice::<serde::de::IgnoredAny>(&bytes).map_err(crate::error::err)?;
-        let value = text.py().import("json")?.call_method1("loads", (text,))?;
-        Self::from_dict(&value)
+        Self::from_dict(&crate::convert::loads(text)?)
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {

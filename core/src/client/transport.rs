@@ -50,7 +50,7 @@ impl Client {
             if deadline.is_some_and(|deadline| Instant::now() + wait >= deadline) {
                 return Err(finalize(error, attempt, retry_after));
             }
-            tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, error = %error, "retrying");
+            log_retry(request, &error, attempt, config.retry.max_retries + 1, wait);
             tokio::time::sleep(wait).await;
         }
     }
@@ -149,6 +149,27 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
         source = s.source();
     }
     parts.join(": ")
+}
+
+/// Reports a retry as a `tracing` event with target `duo_directory::retry` (INFO when the wait is a
+/// second or more, DEBUG otherwise). Fields: `method`, `path`, `attempt` (the attempt that failed,
+/// 1-based), `max_attempts`, `wait_ms`, `reason` (`rate limited`, `HTTP 503`, `connection failed`,
+/// `timed out`). Never holds a secret: no headers, no parameters.
+fn log_retry(request: &PreparedRequest, error: &Error, attempt: u32, max_attempts: u32, wait: Duration) {
+    let reason = match error {
+        Error::Api(api) if api.status == 429 => "rate limited".to_string(),
+        Error::Api(api) | Error::NotFound(api) | Error::Unauthorized(api) => format!("HTTP {}", api.status),
+        Error::RateLimited { .. } => "rate limited".to_string(),
+        Error::Timeout { .. } => "timed out".to_string(),
+        _ => "connection failed".to_string(),
+    };
+    let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+    let (method, path) = (request.method.as_str(), request.path.as_str());
+    if wait >= Duration::from_secs(1) {
+        tracing::info!(target: "duo_directory::retry", method, path, attempt, max_attempts, wait_ms, reason = reason.as_str(), "retrying");
+    } else {
+        tracing::debug!(target: "duo_directory::retry", method, path, attempt, max_attempts, wait_ms, reason = reason.as_str(), "retrying");
+    }
 }
 
 fn finalize(error: Error, attempts: u32, retry_after: Option<Duration>) -> Error {

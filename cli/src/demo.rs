@@ -243,7 +243,7 @@ impl<'a> Demo<'a> {
     async fn paged_listing(&mut self, client: &Client) -> Result<(), CliError> {
         self.heading(&format!("4. List every user, {PAGE_SIZE} a page"))?;
         let bar = if self.format == OutputFormat::Table { crate::users::progress_bar() } else { None };
-        let mut pager = client.user_pages(Some(PAGE_SIZE))?;
+        let mut pager = client.list_users(Some(PAGE_SIZE))?;
         let mut users: Vec<User> = Vec::new();
         while let Some(page) = pager.next_page().await? {
             let first = users.len() + 1;

@@ -156,7 +156,7 @@ pub fn request_table(request: &PreparedRequest) -> Table {
     if !request.query.is_empty() {
         t.add_row(vec!["query".to_string(), request.query.clone()]);
     }
-    t.add_row(vec!["body".to_string(), request.body.clone().unwrap_or_default()]);
+    t.add_row(vec!["body".to_string(), request.body.as_ref().map(|b| b.text().to_owned()).unwrap_or_default()]);
     for (name, value) in &request.headers {
         t.add_row(vec![format!("header {name}"), value.clone()]);
     }

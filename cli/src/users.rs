@@ -40,7 +40,7 @@ pub fn progress_bar() -> Option<ProgressBar> {
 }
 
 async fn list(client: &Client, args: &ListArgs, format: OutputFormat, out: &mut impl Write) -> Result<(), CliError> {
-    let mut pager = client.user_pages(args.page_size)?;
+    let mut pager = client.list_users(args.page_size)?;
     let bar = progress_bar();
     let mut sink = UserSink::new(format);
     let limit = args.limit.unwrap_or(u64::MAX);

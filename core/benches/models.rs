@@ -3,7 +3,6 @@
 
 use bytes::Bytes;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use duo_directory::envelope::Metadata;
 use duo_directory::{User, UserPage};
 use serde_json::Value;
 use std::hint::black_box;
@@ -27,24 +26,24 @@ fn page_json(count: usize) -> String {
 
 fn bench(c: &mut Criterion) {
     let page = page_json(300);
-    let bytes = Bytes::from(page.clone());
+    let bytes = Bytes::from(format!(r#"{{"stat":"OK","response":{page},"metadata":{{}}}}"#));
     let mut group = c.benchmark_group("page_300_full_users");
     group.throughput(Throughput::Bytes(page.len() as u64));
     group.bench_function("parse_typed_all_fields", |b| {
         b.iter(|| serde_json::from_str::<Vec<User>>(black_box(&page)).unwrap())
     });
     group.bench_function("split_lazy", |b| {
-        b.iter(|| UserPage::split(black_box(bytes.clone()), Metadata::default()).unwrap())
+        b.iter(|| UserPage::from_response(200, black_box(bytes.clone())).unwrap())
     });
     group.bench_function("split_lazy_then_read_username", |b| {
         b.iter(|| {
-            let page = UserPage::split(black_box(bytes.clone()), Metadata::default()).unwrap();
-            page.users.iter().map(|u| u.get().unwrap().username.len()).sum::<usize>()
+            let page = UserPage::from_response(200, black_box(bytes.clone())).unwrap();
+            page.users.iter().map(|u| u.user().unwrap().username.len()).sum::<usize>()
         })
     });
     group.bench_function("split_lazy_then_read_summary", |b| {
         b.iter(|| {
-            let page = UserPage::split(black_box(bytes.clone()), Metadata::default()).unwrap();
+            let page = UserPage::from_response(200, black_box(bytes.clone())).unwrap();
             page.users.iter().map(|u| u.summary().unwrap().username.len()).sum::<usize>()
         })
     });

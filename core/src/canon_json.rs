@@ -2,7 +2,6 @@
 //! `json.dumps(params, sort_keys=True, separators=(",", ":"))` with `ensure_ascii=True`.
 
 use crate::params::{ParamValue, Params};
-use serde_json::Value;
 use std::fmt::Write;
 
 /// Canonical JSON of request parameters (keys sorted by code point, no spaces, ASCII only).
@@ -39,50 +38,6 @@ pub fn params_to_json(params: &Params) -> String {
     }
     out.push('}');
     out
-}
-
-/// Canonical JSON of any JSON value, as Python's `json.dumps(v, sort_keys=True, separators=(",", ":"))`.
-pub fn value_to_json(value: &Value) -> String {
-    let mut out = String::new();
-    write_value(&mut out, value);
-    out
-}
-
-fn write_value(out: &mut String, value: &Value) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => {
-            let _ = write!(out, "{n}");
-        }
-        Value::String(s) => write_str(out, s),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_value(out, item);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, k) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_str(out, k);
-                out.push(':');
-                if let Some(v) = map.get(k) {
-                    write_value(out, v);
-                }
-            }
-            out.push('}');
-        }
-    }
 }
 
 /// Writes `s` as a JSON string literal with Python's `ensure_ascii` escaping.

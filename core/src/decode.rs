@@ -48,16 +48,20 @@ fn path_error(e: serde_path_to_error::Error<serde_json::Error>, bytes: &[u8]) ->
 }
 
 fn json_error(field: String, e: &serde_json::Error, bytes: &[u8]) -> Error {
-    let mut reason = e.to_string();
-    // serde_json appends " at line L column C"; we carry those as numbers instead.
-    if let Some(idx) = reason.rfind(" at line ") {
-        reason.truncate(idx);
-    }
     Error::Decode {
         field,
-        reason,
+        reason: strip_location(e),
         line: e.line(),
         column: e.column(),
         excerpt: if bytes.is_empty() { None } else { Some(crate::error::excerpt(bytes)) },
     }
+}
+
+/// A serde_json error's text without the " at line L column C" it appends (carried as numbers).
+pub(crate) fn strip_location(e: &serde_json::Error) -> String {
+    let mut reason = e.to_string();
+    if let Some(idx) = reason.rfind(" at line ") {
+        reason.truncate(idx);
+    }
+    reason
 }

@@ -81,30 +81,32 @@ pub fn parse_list(status: u16, body: &Bytes) -> Result<(Vec<Bytes>, Metadata)> {
         && let Ok(wire) = serde_json::from_slice::<ListWire<'_>>(body)
         && wire.stat == "OK"
     {
-        let mut items = Vec::with_capacity(wire.response.len());
-        for raw in &wire.response {
-            let range = subslice_range(body, raw.get().as_bytes())
-                .ok_or_else(|| Error::Internal { message: "item slice outside body".into() })?;
-            items.push(body.slice(range));
-        }
+        let items = split_items(body, &wire.response)?;
         return Ok((items, wire.metadata.unwrap_or_default().into_metadata()));
     }
     // the slow path produces the precise error (or, for an odd but valid answer, the split)
     let envelope = parse(status, body)?;
     let items: Vec<&RawValue> = serde_json::from_slice(&envelope.response).map_err(|e| Error::Decode {
         field: "response".into(),
-        reason: format!("expected an array: {}", strip_location(&e)),
+        reason: format!("expected an array: {}", crate::decode::strip_location(&e)),
         line: e.line(),
         column: e.column(),
         excerpt: Some(excerpt(&envelope.response)),
     })?;
-    let mut out = Vec::with_capacity(items.len());
-    for raw in items {
-        let range = subslice_range(&envelope.response, raw.get().as_bytes())
-            .ok_or_else(|| Error::Internal { message: "item slice outside body".into() })?;
-        out.push(envelope.response.slice(range));
-    }
+    let out = split_items(&envelope.response, &items)?;
     Ok((out, envelope.metadata))
+}
+
+/// One zero-copy slice of `outer` per item (each item borrowed from `outer` while parsing it).
+fn split_items(outer: &Bytes, items: &[&RawValue]) -> Result<Vec<Bytes>> {
+    items
+        .iter()
+        .map(|raw| {
+            subslice_range(outer, raw.get().as_bytes())
+                .map(|range| outer.slice(range))
+                .ok_or_else(|| Error::Internal { message: "item slice outside body".into() })
+        })
+        .collect()
 }
 
 fn as_u64(v: Option<serde_json::Value>) -> Option<u64> {
@@ -116,7 +118,7 @@ fn as_u64(v: Option<serde_json::Value>) -> Option<u64> {
 }
 
 /// Byte range of `inner` within `outer`, when `inner` is a sub-slice of it.
-pub(crate) fn subslice_range(outer: &[u8], inner: &[u8]) -> Option<std::ops::Range<usize>> {
+fn subslice_range(outer: &[u8], inner: &[u8]) -> Option<std::ops::Range<usize>> {
     let start = (inner.as_ptr() as usize).checked_sub(outer.as_ptr() as usize)?;
     let end = start.checked_add(inner.len())?;
     (end <= outer.len()).then_some(start..end)
@@ -128,17 +130,13 @@ pub fn parse(status: u16, body: &Bytes) -> Result<Envelope> {
         Ok(w) => w,
         Err(e) if status >= 400 => {
             let _ = e;
-            return Err(Error::from_api(ApiError {
-                status,
-                code: None,
-                message: format!("HTTP {status} with a body that is not a Duo envelope: {:?}", excerpt(body)),
-                message_detail: None,
-            }));
+            let message = format!("HTTP {status} with a body that is not a Duo envelope: {:?}", excerpt(body));
+            return Err(Error::from_api(ApiError::new(status, None, message, None)));
         }
         Err(e) => {
             return Err(Error::Decode {
                 field: String::new(),
-                reason: format!("response is not a Duo envelope: {}", strip_location(&e)),
+                reason: format!("response is not a Duo envelope: {}", crate::decode::strip_location(&e)),
                 line: e.line(),
                 column: e.column(),
                 excerpt: Some(excerpt(body)),
@@ -158,23 +156,11 @@ pub fn parse(status: u16, body: &Bytes) -> Result<Envelope> {
             // a 200 with stat FAIL: Duo codes start with the HTTP status
             code.and_then(|c| u16::try_from(c / 100).ok()).filter(|s| (400..600).contains(s)).unwrap_or(400)
         };
-        return Err(Error::from_api(ApiError {
-            status,
-            code,
-            message: wire.message.map(Cow::into_owned).unwrap_or_else(|| format!("HTTP {status}")),
-            message_detail: wire.message_detail.map(Cow::into_owned),
-        }));
+        let message = wire.message.map(Cow::into_owned).unwrap_or_else(|| format!("HTTP {status}"));
+        return Err(Error::from_api(ApiError::new(status, code, message, wire.message_detail.map(Cow::into_owned))));
     }
     let raw = wire.response.ok_or_else(|| Error::decode_body("the envelope has no `response` member", body))?;
     let range = subslice_range(body, raw.get().as_bytes())
         .ok_or_else(|| Error::Internal { message: "response slice outside body".into() })?;
     Ok(Envelope { response: body.slice(range), metadata: wire.metadata.unwrap_or_default().into_metadata() })
-}
-
-pub(crate) fn strip_location(e: &serde_json::Error) -> String {
-    let mut s = e.to_string();
-    if let Some(i) = s.rfind(" at line ") {
-        s.truncate(i);
-    }
-    s
 }

@@ -13,6 +13,15 @@ pub struct ApiError {
     pub message: String,
     /// Duo's `message_detail` (often the name of the offending parameter).
     pub message_detail: Option<String>,
+    /// How many requests were sent in total (more than 1 when the answer came after retries).
+    pub attempts: u32,
+}
+
+impl ApiError {
+    /// A Duo answer to the first attempt.
+    pub fn new(status: u16, code: Option<i64>, message: impl Into<String>, message_detail: Option<String>) -> Self {
+        ApiError { status, code, message: message.into(), message_detail, attempts: 1 }
+    }
 }
 
 impl std::fmt::Display for ApiError {
@@ -25,7 +34,7 @@ impl std::fmt::Display for ApiError {
         if let Some(detail) = &self.message_detail {
             write!(f, " ({detail})")?;
         }
-        Ok(())
+        write!(f, "{}", attempts_suffix(self.attempts))
     }
 }
 
@@ -49,12 +58,10 @@ pub enum Error {
     #[error("unauthorized: {0}")]
     Unauthorized(ApiError),
     /// Duo kept answering 429 after every retry allowed. Slow down or raise `max_retries`.
-    #[error("rate limited after {attempts} attempt(s): {error}")]
+    #[error("rate limited: {error}")]
     RateLimited {
-        /// The last 429 answer.
+        /// The last 429 answer; `error.attempts` is how many requests were sent in total.
         error: ApiError,
-        /// How many requests were sent in total.
-        attempts: u32,
         /// The server's `Retry-After`, when it sent one.
         retry_after: Option<Duration>,
     },
@@ -66,17 +73,25 @@ pub enum Error {
         /// Why it was rejected.
         reason: String,
     },
-    /// The connection failed (DNS, TCP, TLS, reset). Usually safe to retry idempotent calls later.
-    #[error("transport error: {message}")]
+    /// The connection failed (DNS, TCP, TLS, reset). When `sent` is false the request certainly
+    /// never reached Duo and is safe to send again; when true its outcome is unknown, so check
+    /// before repeating a write.
+    #[error("transport error: {message}{}{}", sent_suffix(*sent), attempts_suffix(*attempts))]
     Transport {
         /// What failed, without secrets.
         message: String,
+        /// True when the request may have reached the server (outcome unknown).
+        sent: bool,
+        /// How many times the request was tried.
+        attempts: u32,
     },
-    /// No answer within the configured timeout or deadline.
-    #[error("timed out: {message}")]
+    /// No answer within the configured timeout or deadline. The request may have reached Duo.
+    #[error("timed out: {message}{}", attempts_suffix(*attempts))]
     Timeout {
         /// What timed out.
         message: String,
+        /// How many times the request was tried.
+        attempts: u32,
     },
     /// A document could not be read: malformed JSON, a wrong type or a missing field.
     #[error("decode error{}: {reason}{}", location(*line, *column), excerpt_suffix(excerpt))]
@@ -98,6 +113,14 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+}
+
+fn attempts_suffix(attempts: u32) -> String {
+    if attempts > 1 { format!(" (after {attempts} attempts)") } else { String::new() }
+}
+
+fn sent_suffix(sent: bool) -> &'static str {
+    if sent { "; the request may have reached Duo" } else { "; the request did not reach Duo" }
 }
 
 fn location(line: usize, column: usize) -> String {
@@ -137,6 +160,26 @@ impl Error {
             Error::RateLimited { error, .. } => Some(error),
             _ => None,
         }
+    }
+
+    /// How many times the request was tried, for errors that come from sending one.
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } => Some(*attempts),
+            other => other.api_error().map(|e| e.attempts),
+        }
+    }
+
+    /// Records how many attempts led to this error.
+    pub(crate) fn with_attempts(mut self, n: u32) -> Self {
+        match &mut self {
+            Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } => *attempts = n,
+            Error::Api(e) | Error::NotFound(e) | Error::Unauthorized(e) | Error::RateLimited { error: e, .. } => {
+                e.attempts = n
+            }
+            Error::InvalidInput { .. } | Error::Decode { .. } | Error::Internal { .. } => {}
+        }
+        self
     }
 
     /// Shorthand for [`Error::InvalidInput`].

@@ -21,11 +21,14 @@
 
 pub mod canon_json;
 mod client;
+pub mod date;
 pub mod decode;
 pub mod envelope;
 mod error;
+pub mod identity;
+mod listing;
 mod models;
-mod page;
+mod pairs;
 mod params;
 pub mod runtime;
 mod secret;
@@ -33,19 +36,20 @@ pub mod sign;
 
 pub use client::retry::{self, RetryPolicy};
 pub use client::{
-    Client, ClientConfig, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PreparedRequest, Preview, Scheme, UserPager, blocking,
-    is_loopback, page_size,
+    CaSource, Client, ClientConfig, ClientOptions, DEFAULT_DEADLINE, DEFAULT_MAX_CONNECTIONS, DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE, MAX_SECONDS, PreparedRequest, Preview, Scheme, UserCursor, blocking, count, is_loopback, page_size,
+    path_id, seconds,
 };
 pub use error::{ApiError, EXCERPT_LIMIT, Error, Result};
+pub use listing::{LazyUser, UserPage, UserSummary};
 pub use models::{
     DirectoryGroup, DirectoryRole, DirectoryUser, DirectoryUserState, Extra, Group, LastSeen, MAX_FIELD_LEN,
-    MAX_NOTES_LEN, Phone, Token, U2fToken, User, UserCreate, UserStatus, UserUpdate, WebauthnCredential,
+    MAX_NOTES_LEN, Phone, Token, U2fToken, User, UserCreate, UserField, UserStatus, UserUpdate, WebauthnCredential,
     WritableStatus,
 };
-pub use page::{LazyUser, UserPage, UserSummary};
 pub use params::{ParamValue, Params};
 pub use secret::Secret;
-pub use sign::{SigVersion, SignOptions, SignedRequest, Signer, sign_request};
+pub use sign::{Body, SigVersion, SignOptions, SignedRequest, Signer, sign_request};
 
 /// The repository README's Rust examples, compiled as doctests so they cannot rot.
 #[doc = include_str!("../../README.md")]

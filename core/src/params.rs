@@ -120,3 +120,26 @@ impl Serialize for Params {
         map.end()
     }
 }
+
+impl<'de> serde::Deserialize<'de> for ParamValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(untagged, expecting = "a string or a list of strings")]
+        enum Wire {
+            One(String),
+            Many(Vec<String>),
+        }
+        Ok(match Wire::deserialize(deserializer)? {
+            Wire::One(s) => ParamValue::One(s),
+            Wire::Many(v) => ParamValue::Many(v),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Params {
+    /// A JSON object of strings or lists of strings, in document order.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let entries: Vec<(String, ParamValue)> = crate::pairs::deserialize(deserializer)?;
+        Ok(entries.into_iter().collect())
+    }
+}

@@ -1,40 +1,116 @@
-//! The one tokio runtime per process used by the blocking client and the language bindings.
+//! The one tokio runtime per process, shared by the blocking client and every language binding,
+//! and the rules at its boundary with a host interpreter (see `docs/runtime-boundary.md`):
+//!
+//! - [`shared`] builds it on first use (two worker threads) and hands out its [`Handle`]; a
+//!   forked child gets a fresh one (the parent's worker threads do not exist there).
+//! - [`shutdown`] stops it for good, waiting a moment for running tasks: a host calls it when it
+//!   begins to exit (Python's `atexit`, Node's environment cleanup hook, a JVM shutdown hook), so
+//!   that no worker thread touches the host after it has started tearing itself down. In-flight
+//!   work is dropped; later calls fail with [`Error::Internal`] saying the process is exiting.
+//! - [`block_on_interruptible`] waits for a future from a host thread in short slices, asking the
+//!   host between slices whether to give up (Ctrl-C); giving up drops (cancels) the future.
 
 use crate::error::{Error, Result};
+use std::future::Future;
 use std::sync::Mutex;
-use tokio::runtime::Runtime;
+use std::time::Duration;
+use tokio::runtime::{Handle, Runtime};
 
-static RUNTIME: Mutex<Option<(u32, &'static Runtime)>> = Mutex::new(None);
+enum State {
+    Idle,
+    Running { pid: u32, runtime: Runtime },
+    ShutDown,
+}
 
-/// The process-wide runtime, created on first use. After a `fork()` the child gets a new one
-/// (the parent's worker threads do not exist in the child).
-pub fn shared() -> Result<&'static Runtime> {
+static STATE: Mutex<State> = Mutex::new(State::Idle);
+
+fn lock() -> std::sync::MutexGuard<'static, State> {
+    STATE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A handle to the process-wide runtime, built on first use (and again in a forked child).
+pub fn shared() -> Result<Handle> {
     let pid = std::process::id();
-    let mut guard = RUNTIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some((owner, rt)) = *guard
-        && owner == pid
-    {
-        return Ok(rt);
+    let mut state = lock();
+    match &*state {
+        State::Running { pid: owner, runtime } if *owner == pid => return Ok(runtime.handle().clone()),
+        State::ShutDown => return Err(exiting()),
+        State::Running { .. } | State::Idle => {}
     }
-    let rt = tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .max_blocking_threads(8)
         .thread_name("duo-directory")
         .enable_all()
         .build()
         .map_err(|e| Error::Internal { message: format!("cannot start the tokio runtime: {e}") })?;
-    // Leaked on purpose: one per process, alive as long as the process.
-    let rt: &'static Runtime = Box::leak(Box::new(rt));
-    *guard = Some((pid, rt));
-    Ok(rt)
+    let handle = runtime.handle().clone();
+    if let State::Running { runtime: inherited, .. } = std::mem::replace(&mut *state, State::Running { pid, runtime }) {
+        // The parent's runtime, copied by fork(): its threads do not exist here, so dropping it
+        // would wait for them forever.
+        std::mem::forget(inherited);
+    }
+    Ok(handle)
+}
+
+fn exiting() -> Error {
+    Error::Internal { message: "the duo-directory runtime has been shut down: the process is exiting".into() }
+}
+
+/// Stops the runtime for good, giving running tasks up to `grace` to finish; afterwards every
+/// call fails. Idempotent. Call it with the host's lock released (Python: outside the GIL),
+/// since a finishing task may need it, and never from inside the runtime.
+pub fn shutdown(grace: Duration) {
+    let previous = std::mem::replace(&mut *lock(), State::ShutDown);
+    if let State::Running { pid, runtime } = previous {
+        if pid == std::process::id() && Handle::try_current().is_err() {
+            runtime.shutdown_timeout(grace);
+        } else {
+            std::mem::forget(runtime);
+        }
+    }
+}
+
+/// True once [`shutdown`] has been called.
+pub fn is_shut_down() -> bool {
+    matches!(*lock(), State::ShutDown)
 }
 
 /// Runs `fut` to completion on the shared runtime, from synchronous code.
 /// Refuses (instead of panicking) when called from inside an async runtime.
-pub fn block_on<F: std::future::Future>(fut: F) -> Result<F::Output> {
-    if tokio::runtime::Handle::try_current().is_ok() {
+pub fn block_on<F: Future>(fut: F) -> Result<F::Output> {
+    if Handle::try_current().is_ok() {
         return Err(Error::Internal {
             message: "the blocking client was called from async code; use the async client there".into(),
         });
     }
     Ok(shared()?.block_on(fut))
+}
+
+/// How often [`block_on_interruptible`] asks whether to give up.
+pub const INTERRUPT_POLL: Duration = Duration::from_millis(50);
+
+/// [`block_on`], asking `interrupted` every [`INTERRUPT_POLL`] whether to give up. When it
+/// returns an error, `fut` is dropped (an HTTP request in flight is cancelled, its connection
+/// closed) and that error is returned; the runtime and clients stay usable.
+///
+/// ```
+/// use duo_directory::runtime::block_on_interruptible;
+/// let slow = async { tokio::time::sleep(std::time::Duration::from_secs(30)).await };
+/// let result: Result<(), &str> = block_on_interruptible(slow, || Err("interrupted")).unwrap();
+/// assert_eq!(result, Err("interrupted"));
+/// ```
+pub fn block_on_interruptible<F, T, E>(fut: F, mut interrupted: impl FnMut() -> Result<(), E>) -> Result<Result<T, E>>
+where
+    F: Future<Output = T>,
+{
+    block_on(async move {
+        let mut fut = std::pin::pin!(fut);
+        loop {
+            match tokio::time::timeout(INTERRUPT_POLL, fut.as_mut()).await {
+                Ok(value) => return Ok(value),
+                Err(_) => interrupted()?,
+            }
+        }
+    })
 }

@@ -11,7 +11,6 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use sha1::Sha1;
 use sha2::{Digest, Sha512};
 use std::fmt;
-use std::time::SystemTime;
 
 /// Characters percent-encoded in canonical parameters: everything but `A-Z a-z 0-9 - _ . ~`.
 pub const ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
@@ -32,6 +31,29 @@ pub enum SigVersion {
 }
 
 impl SigVersion {
+    /// The scheme for a version number and an optional digest name, as `duo_client` 5.x takes
+    /// them: `5` (SHA-512), `2` (HMAC-SHA512), `2` with `"sha1"` (the classic HMAC-SHA1).
+    ///
+    /// ```
+    /// use duo_directory::SigVersion;
+    /// assert_eq!(SigVersion::from_parts(2, Some("SHA1"))?, SigVersion::V2);
+    /// assert_eq!(SigVersion::from_parts(2, None)?, SigVersion::V2Sha512);
+    /// assert!(SigVersion::from_parts(5, Some("sha1")).is_err());
+    /// # Ok::<(), duo_directory::Error>(())
+    /// ```
+    pub fn from_parts(version: i64, digest: Option<&str>) -> Result<SigVersion> {
+        let digest = digest.map(str::to_ascii_lowercase);
+        match (version, digest.as_deref()) {
+            (5, None | Some("sha512")) => Ok(SigVersion::V5),
+            (2, None | Some("sha512")) => Ok(SigVersion::V2Sha512),
+            (2, Some("sha1")) => Ok(SigVersion::V2),
+            (5 | 2, Some(d)) => {
+                Err(Error::invalid("digest", format!("{d:?} is not available with sig_version={version}")))
+            }
+            (v, _) => Err(Error::invalid("sig_version", format!("{v} is not supported; use 2 or 5"))),
+        }
+    }
+
     /// The version number as Duo names it (2 or 5).
     pub fn number(self) -> u8 {
         match self {
@@ -83,57 +105,6 @@ pub fn canon_params(params: &Params) -> String {
     out
 }
 
-/// The RFC 2822 date `duo_client` sends (`email.utils.formatdate()`), e.g. `Tue, 21 Aug 2012 17:29:18 -0000`.
-///
-/// ```
-/// use std::time::{Duration, UNIX_EPOCH};
-/// let t = UNIX_EPOCH + Duration::from_secs(1_345_570_158);
-/// assert_eq!(duo_directory::sign::rfc2822_date(t), "Tue, 21 Aug 2012 17:29:18 -0000");
-/// ```
-pub fn rfc2822_date(at: SystemTime) -> String {
-    let t = time::OffsetDateTime::from(at);
-    let weekday = match t.weekday() {
-        time::Weekday::Monday => "Mon",
-        time::Weekday::Tuesday => "Tue",
-        time::Weekday::Wednesday => "Wed",
-        time::Weekday::Thursday => "Thu",
-        time::Weekday::Friday => "Fri",
-        time::Weekday::Saturday => "Sat",
-        time::Weekday::Sunday => "Sun",
-    };
-    let month = match t.month() {
-        time::Month::January => "Jan",
-        time::Month::February => "Feb",
-        time::Month::March => "Mar",
-        time::Month::April => "Apr",
-        time::Month::May => "May",
-        time::Month::June => "Jun",
-        time::Month::July => "Jul",
-        time::Month::August => "Aug",
-        time::Month::September => "Sep",
-        time::Month::October => "Oct",
-        time::Month::November => "Nov",
-        time::Month::December => "Dec",
-    };
-    format!(
-        "{weekday}, {:02} {month} {:04} {:02}:{:02}:{:02} -0000",
-        t.day(),
-        t.year(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
-/// Parses an RFC 2822 date as any official client sends it (`-0000`, `+0000`, `+0200` or `GMT`).
-pub fn parse_rfc2822_date(text: &str) -> Option<SystemTime> {
-    let normalized = match text.trim().strip_suffix(" GMT").or_else(|| text.trim().strip_suffix(" UT")) {
-        Some(head) => format!("{head} +0000"),
-        None => text.trim().replace(" -0000", " +0000"),
-    };
-    time::OffsetDateTime::parse(&normalized, &time::format_description::well_known::Rfc2822).ok().map(SystemTime::from)
-}
-
 /// Options of one signature. `date: None` means "now".
 #[derive(Debug, Clone, Default)]
 pub struct SignOptions {
@@ -145,8 +116,39 @@ pub struct SignOptions {
     pub x_duo_headers: Vec<(String, String)>,
 }
 
-/// A signed request: everything needed to send it.
-#[derive(Clone, PartialEq, Eq)]
+/// A request body and its `Content-Type`: canonical JSON (v5) or a canonical form (v2).
+/// JSON form: `{"content_type": "application/json", "text": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "content_type", content = "text")]
+pub enum Body {
+    /// `application/json` (signature v5).
+    #[serde(rename = "application/json")]
+    Json(String),
+    /// `application/x-www-form-urlencoded` (signature v2).
+    #[serde(rename = "application/x-www-form-urlencoded")]
+    Form(String),
+}
+
+impl Body {
+    /// The body text as sent.
+    pub fn text(&self) -> &str {
+        match self {
+            Body::Json(t) | Body::Form(t) => t,
+        }
+    }
+
+    /// The `Content-Type` header value.
+    pub fn content_type(&self) -> &'static str {
+        match self {
+            Body::Json(_) => "application/json",
+            Body::Form(_) => "application/x-www-form-urlencoded",
+        }
+    }
+}
+
+/// A signed request: everything needed to send it. Its JSON form (serde) holds every field,
+/// the `Authorization` value included; `Debug` masks it.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SignedRequest {
     /// Value of the `Authorization` header: `Basic base64(ikey:hexsig)`.
     pub authorization: String,
@@ -155,12 +157,13 @@ pub struct SignedRequest {
     /// The exact string that was HMAC'd.
     pub canonical: String,
     /// Query string to append after `?` (empty when the parameters travel in the body).
+    #[serde(default)]
     pub query: String,
     /// Request body, for POST/PUT/PATCH.
-    pub body: Option<String>,
-    /// `Content-Type` of the body, when there is one.
-    pub content_type: Option<&'static str>,
+    #[serde(default)]
+    pub body: Option<Body>,
     /// The validated `X-Duo-*` headers to send, as given.
+    #[serde(default, with = "crate::pairs")]
     pub x_duo_headers: Vec<(String, String)>,
 }
 
@@ -225,21 +228,19 @@ impl Signer {
         let method_upper = method.to_ascii_uppercase();
         let date = match &options.date {
             Some(d) => d.clone(),
-            None => rfc2822_date(SystemTime::now()),
+            None => crate::date::rfc2822_date(std::time::SystemTime::now()),
         };
         let in_body = params_go_in_body(method);
         let headers = check_x_duo_headers(&options.x_duo_headers)?;
-        let (query, body, content_type, params_line) = match (options.sig_version, in_body) {
-            (SigVersion::V5, true) => {
-                (String::new(), Some(params_to_json(params)), Some("application/json"), String::new())
-            }
+        let (query, body, params_line) = match (options.sig_version, in_body) {
+            (SigVersion::V5, true) => (String::new(), Some(Body::Json(params_to_json(params))), String::new()),
             (_, false) => {
                 let q = canon_params(params);
-                (q.clone(), None, None, q)
+                (q.clone(), None, q)
             }
             (_, true) => {
                 let form = canon_params(params);
-                (String::new(), Some(form.clone()), Some("application/x-www-form-urlencoded"), form)
+                (String::new(), Some(Body::Form(form.clone())), form)
             }
         };
         let host_lower = host.to_ascii_lowercase();
@@ -256,7 +257,7 @@ impl Signer {
         if options.sig_version == SigVersion::V5 {
             canonical.push('\n');
             match &body {
-                Some(b) => canonical.push_str(&hex::encode(Sha512::digest(b.as_bytes()))),
+                Some(b) => canonical.push_str(&hex::encode(Sha512::digest(b.text().as_bytes()))),
                 None => canonical.push_str(SHA512_EMPTY),
             }
             canonical.push('\n');
@@ -279,15 +280,7 @@ impl Signer {
         credentials.push(':');
         credentials.push_str(&sig);
         let authorization = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(credentials));
-        Ok(SignedRequest {
-            authorization,
-            date,
-            canonical,
-            query,
-            body,
-            content_type,
-            x_duo_headers: options.x_duo_headers.clone(),
-        })
+        Ok(SignedRequest { authorization, date, canonical, query, body, x_duo_headers: options.x_duo_headers.clone() })
     }
 }
 

@@ -191,14 +191,16 @@ fn lazy_users_decode_a_summary_or_the_whole_user_on_demand() {
     assert_eq!(summary.status, UserStatus::Active);
     assert_eq!(summary.alias2.as_deref(), Some("jsmith@example.com"));
     assert_eq!(summary.last_directory_sync, Some(1508789163));
-    let full = lazy.get().unwrap();
+    assert_eq!(lazy.raw_json().as_deref(), Some(text.as_bytes()), "the raw slice is kept until the full decode");
+    let full = lazy.user().unwrap();
     assert_eq!(duo_directory::UserSummary::from(full), summary);
-    assert_eq!(lazy.raw_json(), text.as_bytes());
+    assert_eq!(lazy.raw_json(), None, "the full decode releases the raw slice");
+    assert!(lazy.is_decoded());
     // the summary skips nested lists, so a broken phone only fails the full decode
     let broken = text.replace(r#""phone_id":"DPFZRS9FB0D46QFTM899""#, r#""phone_id":17"#);
     let lazy = duo_directory::LazyUser::from_json(&broken);
     assert_eq!(lazy.summary().unwrap().user_id, "DU3RP9I2WOC59VZX672N");
-    let err = lazy.get().unwrap_err();
+    let err = lazy.user().unwrap_err();
     assert!(matches!(err, Error::Decode { ref field, .. } if field == "phones[0].phone_id"), "{err:?}");
     assert!(std::mem::size_of::<duo_directory::LazyUser>() <= 64, "an undecoded user stays small");
 }

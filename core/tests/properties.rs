@@ -3,7 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use duo_directory::canon_json::params_to_json;
-use duo_directory::sign::{canon_params, parse_rfc2822_date, rfc2822_date};
+use duo_directory::date::{parse_rfc2822_date, rfc2822_date};
+use duo_directory::sign::canon_params;
 use duo_directory::{ParamValue, Params};
 use proptest::prelude::*;
 use std::io::{BufRead, BufReader, Write};

@@ -44,7 +44,7 @@ fn every_signing_vector_matches_canonical_body_and_authorization() {
         assert_eq!(signed.authorization, v["authorization"].as_str().unwrap(), "{name}: authorization");
         assert_eq!(signed.date, v["date"].as_str().unwrap(), "{name}: date");
         if let Some(body) = v["body"].as_str().filter(|b| !b.is_empty()) {
-            assert_eq!(signed.body.as_deref(), Some(body), "{name}: body");
+            assert_eq!(signed.body.as_ref().map(duo_directory::Body::text), Some(body), "{name}: body");
         }
         // and the verifier accepts what the official client produced
         assert_eq!(

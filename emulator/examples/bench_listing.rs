@@ -43,12 +43,12 @@ async fn run(label: &str, tls: bool, a: &Args) {
 
     // one full listing first: correctness and the sequential time of a whole listing
     let t = Instant::now();
-    let mut pager = client.user_pages(Some(300)).unwrap();
+    let mut pager = client.list_users(Some(300)).unwrap();
     let mut listed = 0usize;
     let mut bytes_per_page = 0usize;
     while let Some(page) = pager.next_page().await.unwrap() {
         if bytes_per_page == 0 {
-            bytes_per_page = page.users.iter().map(|u| u.raw_json().len()).sum();
+            bytes_per_page = page.users.iter().map(|u| u.raw_json().map_or(0, |r| r.len())).sum();
         }
         listed += page.users.len();
     }
@@ -64,7 +64,7 @@ async fn run(label: &str, tls: bool, a: &Args) {
         let pages = pages.clone();
         tasks.push(tokio::spawn(async move {
             'outer: loop {
-                let mut pager = client.user_pages(Some(300)).unwrap();
+                let mut pager = client.list_users(Some(300)).unwrap();
                 while let Some(page) = pager.next_page().await.unwrap() {
                     assert!(!page.users.is_empty());
                     pages.fetch_add(1, Ordering::Relaxed);

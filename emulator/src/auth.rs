@@ -5,7 +5,8 @@ use crate::Shared;
 use crate::server::{Reply, fail};
 use axum::http::{HeaderMap, Uri, header};
 use base64::Engine;
-use duo_directory::sign::{canon_params, parse_rfc2822_date, server_canonical, verify_authorization};
+use duo_directory::date::parse_rfc2822_date;
+use duo_directory::sign::{canon_params, server_canonical, verify_authorization};
 use duo_directory::{ParamValue, Params};
 use std::time::{Duration, SystemTime};
 

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use duo_directory::{Params, SigVersion, UserCreate, sign::rfc2822_date};
+use duo_directory::{Params, SigVersion, UserCreate, date::rfc2822_date};
 use duo_directory_emulator::{Emulator, EmulatorConfig};
 use std::time::{Duration, SystemTime};
 

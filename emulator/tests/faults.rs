@@ -33,8 +33,8 @@ async fn rate_limited_then_recovers() {
     let err = client.get_user(&emulator.users()[0].user_id).await.unwrap_err();
     assert_eq!(err.code(), "rate_limited");
     match &err {
-        duo_directory::Error::RateLimited { attempts, error, .. } => {
-            assert_eq!(*attempts, 4);
+        duo_directory::Error::RateLimited { error, .. } => {
+            assert_eq!(error.attempts, 4);
             assert_eq!(error.code, Some(42901));
         }
         other => panic!("{other:?}"),

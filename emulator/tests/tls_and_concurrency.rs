@@ -23,7 +23,7 @@ async fn https_verified_with_the_emulator_ca() {
     let config = emulator.client_config();
     assert!(config.ca_pinning);
     let client = Client::new(config).unwrap();
-    let users: Vec<_> = client.list_users(Some(7)).unwrap().try_collect().await.unwrap();
+    let users: Vec<_> = client.list_users(Some(7)).unwrap().into_stream().try_collect().await.unwrap();
     assert_eq!(users, emulator.users());
     let created = client.create_user(&UserCreate::new("tls.user")).await.unwrap();
     assert_eq!(client.get_user(&created.user_id).await.unwrap(), created);
@@ -95,7 +95,7 @@ async fn concurrent_writers() {
         let client = client.clone();
         tokio::spawn(async move {
             for _ in 0..5 {
-                let users: Vec<_> = client.list_users(Some(300)).unwrap().try_collect().await.unwrap();
+                let users: Vec<_> = client.list_users(Some(300)).unwrap().into_stream().try_collect().await.unwrap();
                 assert!(users.len() >= 100);
             }
         })

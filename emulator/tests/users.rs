@@ -41,9 +41,9 @@ async fn paging_across_several_pages_with_metadata() {
     assert_eq!(beyond.body["response"].as_array().unwrap().len(), 0);
 
     // the client's lazy listing sees everybody once, in order
-    let listed: Vec<_> = client.list_users(Some(300)).unwrap().try_collect().await.unwrap();
+    let listed: Vec<_> = client.list_users(Some(300)).unwrap().into_stream().try_collect().await.unwrap();
     assert_eq!(listed, emulator.users());
-    let listed: Vec<_> = client.list_users(Some(7)).unwrap().try_collect().await.unwrap();
+    let listed: Vec<_> = client.list_users(Some(7)).unwrap().into_stream().try_collect().await.unwrap();
     assert_eq!(listed.len(), 250);
     assert_eq!(emulator.requests().iter().filter(|r| r.path == "/admin/v1/users").count(), 5 + 1 + 36);
 }

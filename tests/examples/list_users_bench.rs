@@ -65,7 +65,7 @@ fn main() {
         let page = page.unwrap();
         count += page.users.len();
         if decode {
-            name_bytes += page.users.iter().map(|u| u.get().unwrap().username.len()).sum::<usize>();
+            name_bytes += page.users.iter().map(|u| u.user().unwrap().username.len()).sum::<usize>();
         }
     }
     let (cpu, wall) = (cpu_seconds() - cpu0, wall0.elapsed().as_secs_f64());

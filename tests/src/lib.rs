@@ -12,6 +12,8 @@ pub fn fast_retry(max_retries: u32) -> RetryPolicy {
         base: Duration::from_millis(5),
         cap: Duration::from_millis(40),
         jitter: Duration::from_millis(2),
+        connect_base: Duration::from_millis(5),
+        ..RetryPolicy::default()
     }
 }
 

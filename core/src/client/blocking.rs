@@ -1,9 +1,9 @@
 //! A blocking facade over the async [`Client`](super::Client), on the process-wide runtime.
 
-use super::{ClientConfig, PreparedRequest, Preview};
+use super::{ClientConfig, PreparedRequest, Preview, UserCursor};
 use crate::error::Result;
+use crate::listing::UserPage;
 use crate::models::{User, UserCreate, UserUpdate};
-use crate::page::UserPage;
 use crate::params::Params;
 use crate::runtime::block_on;
 
@@ -33,14 +33,14 @@ impl Client {
         &self.inner
     }
 
-    /// See [`super::Client::list_users`]: a lazy iterator fetching pages on demand.
+    /// See [`super::Client::list_users`]: an iterator of decoded users, fetching pages on demand.
     pub fn list_users(&self, page_size: Option<u32>) -> Result<UserIter> {
-        Ok(UserIter { pages: self.user_pages(page_size)?, current: Default::default() })
+        Ok(UserIter { cursor: self.inner.list_users(page_size)? })
     }
 
-    /// Page-by-page access to the user listing.
+    /// The user listing page by page (each user decoded lazily).
     pub fn user_pages(&self, page_size: Option<u32>) -> Result<UserPages> {
-        Ok(UserPages { pager: self.inner.user_pages(page_size)? })
+        Ok(UserPages { cursor: self.inner.list_users(page_size)? })
     }
 
     /// See [`super::Client::get_user`].
@@ -94,59 +94,42 @@ impl Client {
     }
 }
 
-/// Blocking page iterator.
+/// Blocking page iterator over a [`UserCursor`].
 #[derive(Debug)]
 pub struct UserPages {
-    pager: super::UserPager,
+    cursor: UserCursor,
 }
 
 impl UserPages {
     /// How many pages have been fetched so far.
     pub fn pages_fetched(&self) -> u64 {
-        self.pager.pages_fetched()
+        self.cursor.pages_fetched()
     }
 }
 
 impl Iterator for UserPages {
     type Item = Result<UserPage>;
     fn next(&mut self) -> Option<Self::Item> {
-        match block_on(self.pager.next_page()) {
-            Ok(Ok(Some(page))) => Some(Ok(page)),
-            Ok(Ok(None)) => None,
-            Ok(Err(e)) | Err(e) => Some(Err(e)),
-        }
+        block_on(self.cursor.next_page()).and_then(|r| r).transpose()
     }
 }
 
-/// Blocking iterator over users; requests a page only when the previous one is used up.
-/// After an error it ends.
+/// Blocking iterator of decoded users over a [`UserCursor`]; ends after an error.
 #[derive(Debug)]
 pub struct UserIter {
-    pages: UserPages,
-    current: std::collections::VecDeque<crate::page::LazyUser>,
+    cursor: UserCursor,
 }
 
 impl UserIter {
     /// How many pages have been fetched so far.
     pub fn pages_fetched(&self) -> u64 {
-        self.pages.pages_fetched()
+        self.cursor.pages_fetched()
     }
 }
 
 impl Iterator for UserIter {
     type Item = Result<User>;
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(lazy) = self.current.pop_front() {
-                return Some(lazy.into_user());
-            }
-            match self.pages.next()? {
-                Ok(page) => self.current.extend(page.users),
-                Err(e) => {
-                    self.pages.pager.stop();
-                    return Some(Err(e));
-                }
-            }
-        }
+        self.cursor.next_blocking().transpose().map(|r| r.and_then(crate::listing::LazyUser::into_user))
     }
 }

@@ -37,6 +37,11 @@ impl std::str::FromStr for Scheme {
     }
 }
 
+/// Default overall budget of one call.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
+/// Default cap on connections to the host.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 16;
+
 /// Everything a [`crate::Client`] needs. Build with [`ClientConfig::new`] and adjust the fields.
 ///
 /// ```
@@ -56,10 +61,14 @@ pub struct ClientConfig {
     pub scheme: Scheme,
     /// Timeout of each HTTP attempt.
     pub timeout: Duration,
-    /// Retry behaviour on 429 (and, for idempotent requests, on 502/503/504 and connection errors).
+    /// Retry behaviour: 429 (any method), 502/503/504 (`GET`), connection failures (any method,
+    /// short schedule). See [`RetryPolicy`].
     pub retry: RetryPolicy,
-    /// Overall time budget of one call including retries and waits; `None` for no limit.
+    /// Overall time budget of one call, attempts and waits included; `None` for no limit.
     pub deadline: Option<Duration>,
+    /// Most connections to the host at once. Until the first answer shows the protocol, one
+    /// request goes at a time; then HTTP/2 multiplexes every request on one connection.
+    pub max_connections: usize,
     /// Signature scheme (v5 by default).
     pub sig_version: SigVersion,
     /// Prepended to this library's own User-Agent.
@@ -75,7 +84,8 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// Settings with defaults: HTTPS, 30 s timeout, 6 retries, signature v5.
+    /// Settings with defaults: HTTPS, 30 s timeout per attempt, 120 s per call, 6 retries after
+    /// throttling and 2 after connection failures, 16 connections, signature v5.
     pub fn new(ikey: impl Into<String>, skey: impl Into<Secret>, host: impl Into<String>) -> Self {
         ClientConfig {
             ikey: ikey.into(),
@@ -84,7 +94,8 @@ impl ClientConfig {
             scheme: Scheme::Https,
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
-            deadline: None,
+            deadline: Some(DEFAULT_DEADLINE),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
             sig_version: SigVersion::V5,
             user_agent: None,
             binding: "rust".into(),
@@ -120,6 +131,12 @@ impl ClientConfig {
         }
         if self.timeout.is_zero() {
             return Err(Error::invalid("timeout", "must be greater than zero"));
+        }
+        if self.deadline.is_some_and(|d| d.is_zero()) {
+            return Err(Error::invalid("deadline", "must be greater than zero"));
+        }
+        if self.max_connections == 0 {
+            return Err(Error::invalid("max_connections", "must be at least 1"));
         }
         if self.ca_pinning && self.ca_certs.is_none() {
             return Err(Error::invalid("ca_certs", "CA pinning needs at least one CA certificate"));

@@ -2,23 +2,24 @@
 
 pub mod blocking;
 mod config;
-mod paging;
+mod cursor;
+mod options;
 mod preview;
 mod request;
 pub mod retry;
 mod transport;
 
-pub use config::{ClientConfig, Scheme, is_loopback};
-pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, UserPager, page_size};
+pub use config::{ClientConfig, DEFAULT_DEADLINE, DEFAULT_MAX_CONNECTIONS, Scheme, is_loopback};
+pub use cursor::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, UserCursor, page_size};
+pub use options::{CaSource, ClientOptions, MAX_SECONDS, count, seconds};
 pub use preview::Preview;
 pub use request::PreparedRequest;
 
 use crate::error::{Error, Result};
 use crate::models::{User, UserCreate, UserUpdate};
 use crate::params::Params;
-use crate::sign::{SignOptions, Signer, percent_encode};
-use futures_core::Stream;
-use std::sync::Arc;
+use crate::sign::{SignOptions, Signer};
+use std::sync::{Arc, RwLock};
 
 /// An async Duo Admin API client. Cheap to clone; clones share one connection pool.
 ///
@@ -27,7 +28,7 @@ use std::sync::Arc;
 /// use duo_directory::{Client, ClientConfig, UserUpdate, WritableStatus};
 /// use futures_util::TryStreamExt;
 /// let client = Client::new(ClientConfig::new("DI...", "secret", "api-xxxxxxxx.duosecurity.com"))?;
-/// let users: Vec<_> = client.list_users(Some(300))?.try_collect().await?;
+/// let users: Vec<_> = client.list_users(Some(300))?.into_stream().try_collect().await?;
 /// let update = UserUpdate { status: Some(WritableStatus::Disabled), ..Default::default() };
 /// println!("{:?}", client.preview().update_user(&users[0].user_id, &update)?);
 /// # Ok(()) }
@@ -40,9 +41,47 @@ pub struct Client {
 struct Inner {
     config: ClientConfig,
     signer: Signer,
-    http: reqwest::Client,
+    transport: RwLock<Arc<Transport>>,
     base_url: String,
     user_agent: String,
+}
+
+/// One process's HTTP client and its connection gate.
+pub(crate) struct Transport {
+    pid: u32,
+    pub(crate) http: reqwest::Client,
+    pub(crate) gate: transport::Gate,
+}
+
+impl Transport {
+    fn new(config: &ClientConfig, user_agent: &str) -> Result<Transport> {
+        let mut builder = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout.min(CONNECT_TIMEOUT))
+            .pool_max_idle_per_host(config.max_connections)
+            .pool_idle_timeout(std::time::Duration::from_secs(60));
+        if config.scheme == config::Scheme::Https {
+            builder = builder.https_only(true);
+        }
+        if let Some(pem) = &config.ca_certs {
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| Error::invalid("ca_certs", format!("not a PEM certificate bundle: {e}")))?;
+            if certs.is_empty() {
+                return Err(Error::invalid("ca_certs", "the PEM bundle holds no certificate"));
+            }
+            builder = if config.ca_pinning { builder.tls_certs_only(certs) } else { builder.tls_certs_merge(certs) };
+        }
+        if let Some(proxy) = &config.proxy {
+            let proxy = reqwest::Proxy::https(proxy).map_err(|_| {
+                Error::invalid("proxy", format!("{proxy:?} is not a proxy URL such as http://proxy:3128"))
+            })?;
+            builder = builder.proxy(proxy);
+        }
+        let http =
+            builder.build().map_err(|e| Error::invalid("config", format!("cannot build the HTTP client: {e}")))?;
+        Ok(Transport { pid: std::process::id(), http, gate: transport::Gate::new(config.max_connections) })
+    }
 }
 
 impl std::fmt::Debug for Client {
@@ -57,30 +96,29 @@ impl Client {
         config.validate()?;
         let signer = Signer::new(&config.ikey, &config.skey)?;
         let user_agent = config.user_agent_string();
-        let mut builder = reqwest::Client::builder()
-            .user_agent(user_agent.clone())
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout)
-            .pool_idle_timeout(std::time::Duration::from_secs(60));
-        if config.scheme == config::Scheme::Https {
-            builder = builder.https_only(true);
-        }
-        if let Some(pem) = &config.ca_certs {
-            let certs = reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|e| Error::invalid("ca_certs", format!("not a PEM certificate bundle: {e}")))?;
-            if certs.is_empty() {
-                return Err(Error::invalid("ca_certs", "the PEM bundle holds no certificate"));
-            }
-            builder = if config.ca_pinning { builder.tls_certs_only(certs) } else { builder.tls_certs_merge(certs) };
-        }
-        if let Some(proxy) = &config.proxy {
-            let proxy = reqwest::Proxy::https(proxy).map_err(|e| Error::invalid("proxy", e.to_string()))?;
-            builder = builder.proxy(proxy);
-        }
-        let http =
-            builder.build().map_err(|e| Error::invalid("config", format!("cannot build the HTTP client: {e}")))?;
+        let transport = Transport::new(&config, &user_agent)?;
         let base_url = format!("{}://{}", config.scheme.as_str(), config.host);
-        Ok(Client { inner: Arc::new(Inner { config, signer, http, base_url, user_agent }) })
+        Ok(Client {
+            inner: Arc::new(Inner {
+                config,
+                signer,
+                transport: RwLock::new(Arc::new(transport)),
+                base_url,
+                user_agent,
+            }),
+        })
+    }
+
+    /// This process's connection pool. After a `fork()` the child builds its own: the parent's
+    /// connections and the tasks driving them do not exist there.
+    pub(crate) fn transport(&self) -> Result<Arc<Transport>> {
+        let current = self.inner.transport.read().unwrap_or_else(|p| p.into_inner()).clone();
+        if current.pid == std::process::id() {
+            return Ok(current);
+        }
+        let fresh = Arc::new(Transport::new(&self.inner.config, &self.inner.user_agent)?);
+        *self.inner.transport.write().unwrap_or_else(|p| p.into_inner()) = fresh.clone();
+        Ok(fresh)
     }
 
     /// The settings this client was built with.
@@ -100,6 +138,9 @@ impl Client {
         {
             return Err(Error::invalid("path", format!("{path:?} must start with / and carry no query string")));
         }
+        if path.split('/').any(|segment| matches!(segment, "." | "..")) || path.contains("//") {
+            return Err(Error::invalid("path", format!("{path:?} has an empty, `.` or `..` segment")));
+        }
         let config = &self.inner.config;
         let signed = self.inner.signer.sign(
             &method,
@@ -109,19 +150,11 @@ impl Client {
             &SignOptions { date: None, sig_version: config.sig_version, x_duo_headers: Vec::new() },
         )?;
         let mut headers = vec![("Host".to_string(), config.host.clone()), ("Date".to_string(), signed.date.clone())];
-        if let Some(ct) = signed.content_type {
-            headers.push(("Content-Type".into(), ct.into()));
+        if let Some(body) = &signed.body {
+            headers.push(("Content-Type".into(), body.content_type().into()));
         }
         headers.push(("User-Agent".into(), self.inner.user_agent.clone()));
-        Ok(PreparedRequest {
-            idempotent: method == "GET",
-            method,
-            path: path.to_string(),
-            params,
-            query: signed.query,
-            body: signed.body,
-            headers,
-        })
+        Ok(PreparedRequest { method, path: path.to_string(), params, query: signed.query, body: signed.body, headers })
     }
 
     /// Calls any Admin API endpoint with the same signing, envelope handling and retries;
@@ -132,15 +165,10 @@ impl Client {
         crate::decode::from_slice(&envelope.response)
     }
 
-    /// Lists every user as a lazy stream: pages of `page_size` (default 100, max 300) are
-    /// fetched only as the stream is consumed.
-    pub fn list_users(&self, page_size: Option<u32>) -> Result<impl Stream<Item = Result<User>> + Send + use<>> {
-        Ok(self.user_pages(page_size)?.into_stream())
-    }
-
-    /// Page-by-page access to the user listing (each user decoded lazily).
-    pub fn user_pages(&self, page_size: Option<u32>) -> Result<UserPager> {
-        UserPager::new(self.clone(), page_size)
+    /// Every user, as a [`UserCursor`]: pages of `page_size` (default 100, max 300) are fetched
+    /// only as the cursor is advanced (user by user or page by page). Sends nothing yet.
+    pub fn list_users(&self, page_size: Option<u32>) -> Result<UserCursor> {
+        UserCursor::new(self.clone(), page_size)
     }
 
     /// One user by id; [`Error::NotFound`] when there is none.
@@ -207,10 +235,32 @@ impl Client {
     }
 }
 
-/// `/admin/v1/users/{user_id}` with the id percent-encoded.
+/// How long to wait for a TCP + TLS connection, at most (the attempt's timeout when shorter).
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// `/admin/v1/users/{user_id}`, the id checked by [`path_id`].
 pub(crate) fn user_path(user_id: &str) -> Result<String> {
-    if user_id.trim().is_empty() {
-        return Err(Error::invalid("user_id", "must not be empty"));
+    Ok(format!("/admin/v1/users/{}", path_id("user_id", user_id)?))
+}
+
+/// Checks an id that goes into a path. Duo ids (`DU...`, directory keys) are letters and digits
+/// (20 upper-case for users); anything a path could reinterpret (`.`, `..`, `/`, `%`, spaces) is
+/// refused, so the request sent is always the one previewed.
+///
+/// ```
+/// assert!(duo_directory::path_id("user_id", "DU3RP9I2WOC59VZX672N").is_ok());
+/// let err = duo_directory::path_id("user_id", "..").unwrap_err();
+/// assert_eq!(err.to_string(), r#"invalid user_id: "..": a Duo id has only letters and digits (e.g. DU3RP9I2WOC59VZX672N)"#);
+/// ```
+pub fn path_id<'a>(field: &str, id: &'a str) -> Result<&'a str> {
+    if id.is_empty() {
+        return Err(Error::invalid(field, "must not be empty"));
     }
-    Ok(format!("/admin/v1/users/{}", percent_encode(user_id)))
+    if id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(Error::invalid(
+            field,
+            format!("{id:?}: a Duo id has only letters and digits (e.g. DU3RP9I2WOC59VZX672N)"),
+        ));
+    }
+    Ok(id)
 }

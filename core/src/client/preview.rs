@@ -1,10 +1,9 @@
 //! Previews (PowerShell's `-WhatIf`): the exact request a mutating call would send.
 
-use super::{Client, PreparedRequest, user_path};
+use super::{Client, PreparedRequest, path_id, user_path};
 use crate::error::{Error, Result};
 use crate::models::{UserCreate, UserUpdate};
 use crate::params::Params;
-use crate::sign::percent_encode;
 
 /// Builds, validates and returns requests without sending them. Get one with [`Client::preview`].
 #[derive(Debug, Clone, Copy)]
@@ -35,13 +34,11 @@ impl Preview<'_> {
     /// The `POST .../directorysync/{directory_key}/syncuser` that
     /// [`Client::sync_user_from_directory`] would send.
     pub fn sync_user_from_directory(&self, directory_key: &str, username: &str) -> Result<PreparedRequest> {
-        if directory_key.trim().is_empty() {
-            return Err(Error::invalid("directory_key", "must not be empty"));
-        }
+        let directory_key = path_id("directory_key", directory_key)?;
         if username.trim().is_empty() {
             return Err(Error::invalid("username", "must not be empty"));
         }
-        let path = format!("/admin/v1/users/directorysync/{}/syncuser", percent_encode(directory_key));
+        let path = format!("/admin/v1/users/directorysync/{directory_key}/syncuser");
         self.client.prepare("POST", &path, Params::new().with("username", username))
     }
 

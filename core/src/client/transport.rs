@@ -1,4 +1,5 @@
-//! Sending a prepared request: signing each attempt afresh, retrying, classifying failures.
+//! Sending a prepared request: signing each attempt afresh, pacing connections, retrying on the
+//! schedules of [`super::retry`], and classifying failures.
 
 use super::Client;
 use super::request::PreparedRequest;
@@ -9,24 +10,58 @@ use bytes::Bytes;
 use std::time::{Duration, Instant, SystemTime};
 use tracing::Instrument;
 
+/// How one attempt ended.
 enum Attempt {
     Done(u16, Bytes),
-    Retry { error: Error, retry_after: Option<Duration> },
+    /// Throttled (429) or a retryable server error: the throttling schedule.
+    Throttled {
+        error: Error,
+        retry_after: Option<Duration>,
+    },
+    /// The connection failed before the request was sent: the short connection schedule.
+    ConnectFailed(Error),
+}
+
+/// At most this many requests in flight on HTTP/2, where they share one connection.
+const MAX_STREAMS: usize = 256;
+
+/// Limits requests in flight: one until the first answer shows the protocol (so a burst does
+/// not open a connection per request), then `max_connections` (HTTP/1.1) or [`MAX_STREAMS`]
+/// multiplexed on one connection (HTTP/2).
+#[derive(Debug)]
+pub(crate) struct Gate {
+    permits: tokio::sync::Semaphore,
+    opened: std::sync::OnceLock<()>,
+    max_connections: usize,
+}
+
+impl Gate {
+    pub(crate) fn new(max_connections: usize) -> Gate {
+        Gate { permits: tokio::sync::Semaphore::new(1), opened: std::sync::OnceLock::new(), max_connections }
+    }
+
+    fn open(&self, version: reqwest::Version) {
+        self.opened.get_or_init(|| {
+            let total = if version == reqwest::Version::HTTP_2 { MAX_STREAMS } else { self.max_connections };
+            self.permits.add_permits(total.saturating_sub(1));
+        });
+    }
 }
 
 impl Client {
     /// Sends `request` and unwraps Duo's envelope, retrying as the configuration allows.
     pub(crate) async fn execute(&self, request: &PreparedRequest) -> Result<Envelope> {
-        let (status, body) = self.send(request).await?;
-        envelope::parse(status, &body)
+        let (status, body, attempts) = self.send(request).await?;
+        envelope::parse(status, &body).map_err(|e| e.with_attempts(attempts))
     }
 
-    /// Sends `request` (retrying as configured) and returns the final status and body.
-    pub(crate) async fn send(&self, request: &PreparedRequest) -> Result<(u16, Bytes)> {
+    /// Sends `request` (retrying as configured) and returns the final status, body and the number
+    /// of attempts it took (for the error, should the body turn out to be a failure).
+    pub(crate) async fn send(&self, request: &PreparedRequest) -> Result<(u16, Bytes, u32)> {
         let config = &self.inner.config;
-        let started = Instant::now();
-        let deadline = config.deadline.map(|d| started + d);
-        let mut attempt: u32 = 0;
+        let policy = &config.retry;
+        let deadline = config.deadline.map(|d| Instant::now() + d);
+        let (mut attempt, mut throttled, mut connect_failures) = (0u32, 0u32, 0u32);
         loop {
             attempt += 1;
             let span = tracing::debug_span!(
@@ -37,20 +72,28 @@ impl Client {
                 status = tracing::field::Empty,
                 duration_ms = tracing::field::Empty,
             );
-            let outcome = self.attempt(request, deadline).instrument(span).await;
-            let (error, retry_after) = match outcome {
-                Ok(Attempt::Done(status, body)) => return Ok((status, body)),
-                Ok(Attempt::Retry { error, retry_after }) => (error, retry_after),
-                Err(error) => return Err(error),
+            let (error, wait, max_attempts) = match self.attempt(request, deadline).instrument(span).await {
+                Ok(Attempt::Done(status, body)) => return Ok((status, body, attempt)),
+                Ok(Attempt::Throttled { error, retry_after }) => {
+                    if throttled >= policy.max_retries {
+                        return Err(finalize(error, attempt, retry_after));
+                    }
+                    throttled += 1;
+                    (error, policy.backoff(throttled - 1, retry_after), policy.max_retries + 1)
+                }
+                Ok(Attempt::ConnectFailed(error)) => {
+                    if connect_failures >= policy.connect_retries {
+                        return Err(error.with_attempts(attempt));
+                    }
+                    connect_failures += 1;
+                    (error, policy.connect_backoff(connect_failures - 1), policy.connect_retries + 1)
+                }
+                Err(error) => return Err(error.with_attempts(attempt)),
             };
-            if attempt > config.retry.max_retries {
-                return Err(finalize(error, attempt, retry_after));
-            }
-            let wait = config.retry.backoff(attempt - 1, retry_after);
             if deadline.is_some_and(|deadline| Instant::now() + wait >= deadline) {
-                return Err(finalize(error, attempt, retry_after));
+                return Err(finalize(error, attempt, None));
             }
-            log_retry(request, &error, attempt, config.retry.max_retries + 1, wait);
+            log_retry(request, &error, attempt, max_attempts, wait);
             tokio::time::sleep(wait).await;
         }
     }
@@ -58,6 +101,18 @@ impl Client {
     async fn attempt(&self, request: &PreparedRequest, deadline: Option<Instant>) -> Result<Attempt> {
         let inner = &self.inner;
         let config = &inner.config;
+        let mut timeout = config.timeout;
+        if let Some(deadline) = deadline {
+            timeout = timeout.min(deadline.saturating_duration_since(Instant::now()));
+        }
+        let what = || format!("{} {}", request.method, request.path);
+        let transport = self.transport()?;
+        let Ok(Ok(_permit)) = tokio::time::timeout(timeout, transport.gate.permits.acquire()).await else {
+            return Err(Error::Timeout {
+                message: format!("{}: deadline reached before sending", what()),
+                attempts: 1,
+            });
+        };
         let signed = inner.signer.sign(
             &request.method,
             &config.host,
@@ -74,30 +129,22 @@ impl Client {
         }
         let method = reqwest::Method::from_bytes(request.method.as_bytes())
             .map_err(|_| Error::invalid("method", format!("{:?} is not an HTTP method", request.method)))?;
-        let mut timeout = config.timeout;
-        if let Some(deadline) = deadline {
-            timeout = timeout.min(deadline.saturating_duration_since(Instant::now()));
-            if timeout.is_zero() {
-                return Err(Error::Timeout {
-                    message: format!("deadline reached before {} {}", request.method, request.path),
-                });
-            }
-        }
-        let mut builder = inner
+        let mut builder = transport
             .http
             .request(method, url)
             .header("Date", &signed.date)
             .header("Authorization", &signed.authorization)
             .timeout(timeout);
-        if let (Some(body), Some(content_type)) = (signed.body, signed.content_type) {
-            builder = builder.header("Content-Type", content_type).body(body);
+        if let Some(body) = signed.body {
+            builder = builder.header("Content-Type", body.content_type()).body(body.text().to_owned());
         }
         let started = Instant::now();
         let span = tracing::Span::current();
         let response = match builder.send().await {
             Ok(r) => r,
-            Err(e) => return self.classify_send_error(request, e, timeout),
+            Err(e) => return classify_send_error(request, &e, timeout),
         };
+        transport.gate.open(response.version());
         let status = response.status().as_u16();
         span.record("status", status);
         let retry_after = response
@@ -107,34 +154,35 @@ impl Client {
             .and_then(|v| super::retry::parse_retry_after(v, SystemTime::now()));
         let body = match response.bytes().await {
             Ok(b) => b,
-            Err(e) => return self.classify_send_error(request, e, timeout),
+            Err(e) => return classify_send_error(request, &e, timeout),
         };
-        span.record("duration_ms", started.elapsed().as_millis() as u64);
-        if status == 429 {
-            let error =
-                envelope::parse(status, &body).err().unwrap_or_else(|| Error::invalid("status", "429 without error"));
-            return Ok(Attempt::Retry { error, retry_after });
-        }
-        if request.idempotent && matches!(status, 502..=504) {
-            let error = envelope::parse(status, &body)
-                .err()
-                .unwrap_or_else(|| Error::Transport { message: format!("HTTP {status}") });
-            return Ok(Attempt::Retry { error, retry_after });
+        span.record("duration_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+        // 429 for any method (Duo refused it before doing anything); 502-504 only for reads.
+        if status == 429 || (request.idempotent() && matches!(status, 502..=504)) {
+            let error = match envelope::parse(status, &body) {
+                Err(e) => e,
+                Ok(_) => Error::Transport { message: format!("HTTP {status}"), sent: true, attempts: 1 },
+            };
+            return Ok(Attempt::Throttled { error, retry_after });
         }
         Ok(Attempt::Done(status, body))
     }
+}
 
-    fn classify_send_error(&self, request: &PreparedRequest, e: reqwest::Error, timeout: Duration) -> Result<Attempt> {
-        let what = format!("{} {}", request.method, request.path);
-        let error = if e.is_timeout() {
-            Error::Timeout { message: format!("{what}: no answer within {:.1} s", timeout.as_secs_f64()) }
-        } else {
-            Error::Transport { message: format!("{what}: {}", error_chain(&e)) }
-        };
-        // A request that failed to connect never reached the server: always safe to retry.
-        // Otherwise only idempotent requests are sent again.
-        if request.idempotent || e.is_connect() { Ok(Attempt::Retry { error, retry_after: None }) } else { Err(error) }
+/// A failure before an answer. A connection that could not be made never carried the request,
+/// so it goes on the connection schedule whatever the method; anything later may have reached
+/// Duo, and is neither retried nor reported as unsent.
+fn classify_send_error(request: &PreparedRequest, e: &reqwest::Error, timeout: Duration) -> Result<Attempt> {
+    let what = format!("{} {}", request.method, request.path);
+    if e.is_timeout() {
+        let message = format!("{what}: no answer within {:.1} s", timeout.as_secs_f64());
+        return Err(Error::Timeout { message, attempts: 1 });
     }
+    let message = format!("{what}: {}", error_chain(e));
+    if e.is_connect() {
+        return Ok(Attempt::ConnectFailed(Error::Transport { message, sent: false, attempts: 1 }));
+    }
+    Err(Error::Transport { message, sent: true, attempts: 1 })
 }
 
 /// The messages of an error and its causes, joined (no `Debug` output, no URLs with secrets).
@@ -153,8 +201,8 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 
 /// Reports a retry as a `tracing` event with target `duo_directory::retry` (INFO when the wait is a
 /// second or more, DEBUG otherwise). Fields: `method`, `path`, `attempt` (the attempt that failed,
-/// 1-based), `max_attempts`, `wait_ms`, `reason` (`rate limited`, `HTTP 503`, `connection failed`,
-/// `timed out`). Never holds a secret: no headers, no parameters.
+/// 1-based), `max_attempts`, `wait_ms`, `reason` (`rate limited`, `HTTP 503`, `connection failed`).
+/// Never holds a secret: no headers, no parameters.
 fn log_retry(request: &PreparedRequest, error: &Error, attempt: u32, max_attempts: u32, wait: Duration) {
     let reason = match error {
         Error::Api(api) if api.status == 429 => "rate limited".to_string(),
@@ -164,17 +212,17 @@ fn log_retry(request: &PreparedRequest, error: &Error, attempt: u32, max_attempt
         _ => "connection failed".to_string(),
     };
     let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
-    let (method, path) = (request.method.as_str(), request.path.as_str());
+    let (method, path, reason) = (request.method.as_str(), request.path.as_str(), reason.as_str());
     if wait >= Duration::from_secs(1) {
-        tracing::info!(target: "duo_directory::retry", method, path, attempt, max_attempts, wait_ms, reason = reason.as_str(), "retrying");
+        tracing::info!(target: "duo_directory::retry", method, path, attempt, max_attempts, wait_ms, reason, "retrying");
     } else {
-        tracing::debug!(target: "duo_directory::retry", method, path, attempt, max_attempts, wait_ms, reason = reason.as_str(), "retrying");
+        tracing::debug!(target: "duo_directory::retry", method, path, attempt, max_attempts, wait_ms, reason, "retrying");
     }
 }
 
 fn finalize(error: Error, attempts: u32, retry_after: Option<Duration>) -> Error {
-    match error {
-        Error::Api(api) if api.status == 429 => Error::RateLimited { error: api, attempts, retry_after },
+    match error.with_attempts(attempts) {
+        Error::Api(api) if api.status == 429 => Error::RateLimited { error: api, retry_after },
         other => other,
     }
 }

@@ -9,7 +9,7 @@ mod write;
 pub use directory::{DirectoryGroup, DirectoryRole, DirectoryUser, DirectoryUserState};
 pub use status::{UserStatus, WritableStatus};
 pub use user::{Group, LastSeen, Phone, Token, U2fToken, User, WebauthnCredential};
-pub use write::{MAX_FIELD_LEN, MAX_NOTES_LEN, UserCreate, UserUpdate};
+pub use write::{MAX_FIELD_LEN, MAX_NOTES_LEN, UserCreate, UserField, UserUpdate};
 
 /// Unknown JSON members kept so that read-then-write loses nothing.
 pub type Extra = serde_json::Map<String, serde_json::Value>;

@@ -103,9 +103,10 @@ impl WritableStatus {
 
 impl std::str::FromStr for WritableStatus {
     type Err = crate::Error;
-    /// Accepts `active`, `bypass` or `disabled` in any case.
+    /// Accepts `active`, `bypass` or `disabled`, in Duo's spelling (lower case) only, so that
+    /// what is written compares equal to what is read back.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
+        match s {
             "active" => Ok(WritableStatus::Active),
             "bypass" => Ok(WritableStatus::Bypass),
             "disabled" => Ok(WritableStatus::Disabled),

@@ -53,27 +53,58 @@ impl UserCreate {
 
     /// Validates the fields and returns the request parameters.
     pub fn to_params(&self) -> Result<Params> {
-        let mut p = Params::new();
-        check_username(&self.username)?;
-        p.insert("username", self.username.as_str());
-        common(
-            &mut p,
-            [
-                ("realname", &self.realname),
-                ("firstname", &self.firstname),
-                ("lastname", &self.lastname),
-                ("email", &self.email),
-                ("notes", &self.notes),
-                ("alias1", &self.alias1),
-                ("alias2", &self.alias2),
-                ("alias3", &self.alias3),
-                ("alias4", &self.alias4),
-            ],
-        )?;
-        if let Some(s) = self.status {
-            p.insert("status", s.as_str());
+        if self.username.trim().is_empty() {
+            return Err(Error::invalid("username", "must not be empty"));
         }
-        Ok(p)
+        to_params(|field| match field {
+            UserField::Username => Some(self.username.as_str()),
+            UserField::Status => self.status.map(WritableStatus::as_str),
+            other => self.text(other).as_deref(),
+        })
+    }
+
+    fn text(&self, field: UserField) -> &Option<String> {
+        match field {
+            UserField::Realname => &self.realname,
+            UserField::Firstname => &self.firstname,
+            UserField::Lastname => &self.lastname,
+            UserField::Email => &self.email,
+            UserField::Notes => &self.notes,
+            UserField::Alias1 => &self.alias1,
+            UserField::Alias2 => &self.alias2,
+            UserField::Alias3 => &self.alias3,
+            UserField::Alias4 => &self.alias4,
+            UserField::Username | UserField::Status => &None,
+        }
+    }
+
+    /// Sets a field by its Duo name (see [`UserField`]): `None` leaves it unchanged, `Some("")`
+    /// sets it empty. An unknown name or a bad status is [`Error::InvalidInput`] naming the field.
+    ///
+    /// ```
+    /// use duo_directory::UserCreate;
+    /// let mut create = UserCreate::new("jsmith");
+    /// create.set("status", Some("bypass"))?;
+    /// assert_eq!(create.set("color", Some("red")).unwrap_err().to_string().split(':').next(), Some("invalid color"));
+    /// # Ok::<(), duo_directory::Error>(())
+    /// ```
+    pub fn set(&mut self, name: &str, value: Option<&str>) -> Result<()> {
+        let field = UserField::from_name(name)?;
+        let Some(value) = value else { return Ok(()) };
+        match field {
+            UserField::Username => self.username = value.to_owned(),
+            UserField::Status => self.status = Some(value.parse()?),
+            UserField::Realname => self.realname = Some(value.to_owned()),
+            UserField::Firstname => self.firstname = Some(value.to_owned()),
+            UserField::Lastname => self.lastname = Some(value.to_owned()),
+            UserField::Email => self.email = Some(value.to_owned()),
+            UserField::Notes => self.notes = Some(value.to_owned()),
+            UserField::Alias1 => self.alias1 = Some(value.to_owned()),
+            UserField::Alias2 => self.alias2 = Some(value.to_owned()),
+            UserField::Alias3 => self.alias3 = Some(value.to_owned()),
+            UserField::Alias4 => self.alias4 = Some(value.to_owned()),
+        }
+        Ok(())
     }
 }
 
@@ -120,63 +151,192 @@ impl UserUpdate {
 
     /// Validates the fields and returns the request parameters (only the fields that change).
     pub fn to_params(&self) -> Result<Params> {
-        let mut p = Params::new();
-        if let Some(u) = &self.username {
-            check_username(u)?;
-            p.insert("username", u.as_str());
+        if self.username.as_deref().is_some_and(|u| u.trim().is_empty()) {
+            return Err(Error::invalid("username", "must not be empty"));
         }
-        common(
-            &mut p,
-            [
-                ("realname", &self.realname),
-                ("firstname", &self.firstname),
-                ("lastname", &self.lastname),
-                ("email", &self.email),
-                ("notes", &self.notes),
-                ("alias1", &self.alias1),
-                ("alias2", &self.alias2),
-                ("alias3", &self.alias3),
-                ("alias4", &self.alias4),
-            ],
-        )?;
-        if let Some(s) = self.status {
-            p.insert("status", s.as_str());
+        to_params(|field| match field {
+            UserField::Status => self.status.map(WritableStatus::as_str),
+            other => self.text(other).as_deref(),
+        })
+    }
+
+    fn text(&self, field: UserField) -> &Option<String> {
+        match field {
+            UserField::Username => &self.username,
+            UserField::Realname => &self.realname,
+            UserField::Firstname => &self.firstname,
+            UserField::Lastname => &self.lastname,
+            UserField::Email => &self.email,
+            UserField::Notes => &self.notes,
+            UserField::Alias1 => &self.alias1,
+            UserField::Alias2 => &self.alias2,
+            UserField::Alias3 => &self.alias3,
+            UserField::Alias4 => &self.alias4,
+            UserField::Status => &None,
         }
-        Ok(p)
+    }
+
+    /// Sets a field by its Duo name (see [`UserField`]): `None` leaves it unchanged, `Some("")`
+    /// sets it empty. An unknown name or a bad status is [`Error::InvalidInput`] naming the field.
+    ///
+    /// ```
+    /// use duo_directory::UserUpdate;
+    /// let mut update = UserUpdate::default();
+    /// update.set("alias2", Some(""))?;   // set to empty: removes alias 2
+    /// update.set("realname", None)?;     // left unchanged
+    /// assert_eq!(update.to_params()?.get("alias2"), Some(""));
+    /// assert_eq!(update.to_params()?.get("realname"), None);
+    /// # Ok::<(), duo_directory::Error>(())
+    /// ```
+    pub fn set(&mut self, name: &str, value: Option<&str>) -> Result<()> {
+        let field = UserField::from_name(name)?;
+        let Some(value) = value else { return Ok(()) };
+        let slot = match field {
+            UserField::Status => {
+                self.status = Some(value.parse()?);
+                return Ok(());
+            }
+            UserField::Username => &mut self.username,
+            UserField::Realname => &mut self.realname,
+            UserField::Firstname => &mut self.firstname,
+            UserField::Lastname => &mut self.lastname,
+            UserField::Email => &mut self.email,
+            UserField::Notes => &mut self.notes,
+            UserField::Alias1 => &mut self.alias1,
+            UserField::Alias2 => &mut self.alias2,
+            UserField::Alias3 => &mut self.alias3,
+            UserField::Alias4 => &mut self.alias4,
+        };
+        *slot = Some(value.to_owned());
+        Ok(())
     }
 }
 
-fn check_username(username: &str) -> Result<()> {
-    if username.trim().is_empty() {
-        return Err(Error::invalid("username", "must not be empty"));
-    }
-    check_text("username", username, MAX_FIELD_LEN)
+/// The writable user fields, in the order Duo documents them: the one table behind
+/// [`UserCreate::set`], [`UserUpdate::set`], the CLI's flags and every binding's keywords.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UserField {
+    /// `username`
+    Username,
+    /// `realname`
+    Realname,
+    /// `firstname`
+    Firstname,
+    /// `lastname`
+    Lastname,
+    /// `email`
+    Email,
+    /// `status` (`active`, `bypass` or `disabled`)
+    Status,
+    /// `notes`
+    Notes,
+    /// `alias1`
+    Alias1,
+    /// `alias2`
+    Alias2,
+    /// `alias3`
+    Alias3,
+    /// `alias4`
+    Alias4,
 }
 
-fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
+impl UserField {
+    /// Every writable field.
+    pub const ALL: [UserField; 11] = [
+        UserField::Username,
+        UserField::Realname,
+        UserField::Firstname,
+        UserField::Lastname,
+        UserField::Email,
+        UserField::Status,
+        UserField::Notes,
+        UserField::Alias1,
+        UserField::Alias2,
+        UserField::Alias3,
+        UserField::Alias4,
+    ];
+
+    /// Duo's parameter name.
+    pub fn name(self) -> &'static str {
+        match self {
+            UserField::Username => "username",
+            UserField::Realname => "realname",
+            UserField::Firstname => "firstname",
+            UserField::Lastname => "lastname",
+            UserField::Email => "email",
+            UserField::Status => "status",
+            UserField::Notes => "notes",
+            UserField::Alias1 => "alias1",
+            UserField::Alias2 => "alias2",
+            UserField::Alias3 => "alias3",
+            UserField::Alias4 => "alias4",
+        }
+    }
+
+    /// One line describing the field (CLI help, binding docs).
+    pub fn description(self) -> &'static str {
+        match self {
+            UserField::Username => "Primary username",
+            UserField::Realname => "Full name",
+            UserField::Firstname => "Given name",
+            UserField::Lastname => "Surname",
+            UserField::Email => "Email address",
+            UserField::Status => "Status: active, bypass or disabled",
+            UserField::Notes => "Free-text notes",
+            UserField::Alias1 => "Alias 1 (\"\" removes it)",
+            UserField::Alias2 => "Alias 2 (\"\" removes it)",
+            UserField::Alias3 => "Alias 3 (\"\" removes it)",
+            UserField::Alias4 => "Alias 4 (\"\" removes it)",
+        }
+    }
+
+    /// The field with this Duo name; [`Error::InvalidInput`] naming it otherwise.
+    ///
+    /// ```
+    /// use duo_directory::UserField;
+    /// assert_eq!(UserField::from_name("alias3")?, UserField::Alias3);
+    /// assert_eq!(UserField::from_name("colour").unwrap_err().to_string(),
+    ///     "invalid colour: is not a user field that can be set (username, realname, firstname, lastname, email, status, notes, alias1, alias2, alias3, alias4)");
+    /// # Ok::<(), duo_directory::Error>(())
+    /// ```
+    pub fn from_name(name: &str) -> Result<UserField> {
+        UserField::ALL.into_iter().find(|f| f.name() == name).ok_or_else(|| {
+            let names: Vec<&str> = UserField::ALL.iter().map(|f| f.name()).collect();
+            Error::invalid(name, format!("is not a user field that can be set ({})", names.join(", ")))
+        })
+    }
+
+    fn max_len(self) -> usize {
+        if self == UserField::Notes { MAX_NOTES_LEN } else { MAX_FIELD_LEN }
+    }
+}
+
+/// Validates every field that is set (in table order) and collects the parameters.
+fn to_params<'a>(value: impl Fn(UserField) -> Option<&'a str>) -> Result<Params> {
+    let mut p = Params::new();
+    for field in UserField::ALL {
+        if let Some(v) = value(field) {
+            check_text(field, v)?;
+            p.insert(field.name(), v);
+        }
+    }
+    Ok(p)
+}
+
+fn check_text(field: UserField, value: &str) -> Result<()> {
+    let (name, max) = (field.name(), field.max_len());
     let len = value.chars().count();
     if len > max {
-        return Err(Error::invalid(field, format!("is {len} characters long; the limit is {max}")));
+        return Err(Error::invalid(name, format!("is {len} characters long; the limit is {max}")));
     }
     if value.contains('\0') {
-        return Err(Error::invalid(field, "contains a NUL character"));
+        return Err(Error::invalid(name, "contains a NUL character"));
     }
-    if field != "notes" && value.chars().any(char::is_control) {
-        return Err(Error::invalid(field, "contains a control character"));
+    if field != UserField::Notes && value.chars().any(char::is_control) {
+        return Err(Error::invalid(name, "contains a control character"));
     }
-    Ok(())
-}
-
-fn common(p: &mut Params, fields: [(&'static str, &Option<String>); 9]) -> Result<()> {
-    for (name, value) in fields {
-        if let Some(v) = value {
-            let max = if name == "notes" { MAX_NOTES_LEN } else { MAX_FIELD_LEN };
-            check_text(name, v, max)?;
-            if name == "email" && !v.is_empty() && !v.contains('@') {
-                return Err(Error::invalid("email", format!("{v:?} is not an email address")));
-            }
-            p.insert(name, v.as_str());
-        }
+    if field == UserField::Email && !value.is_empty() && !value.contains('@') {
+        return Err(Error::invalid(name, format!("{value:?} is not an email address")));
     }
     Ok(())
 }

@@ -18,6 +18,8 @@ pub fn fast_config(emulator: &Emulator) -> ClientConfig {
         base: Duration::from_millis(5),
         cap: Duration::from_millis(20),
         jitter: Duration::ZERO,
+        connect_base: Duration::from_millis(5),
+        ..RetryPolicy::default()
     };
     config.timeout = Duration::from_secs(10);
     config
@@ -105,13 +107,13 @@ pub async fn raw(emulator: &Emulator, req: RawRequest<'_>) -> Raw {
     for (name, value) in &req.x_duo_headers {
         builder = builder.header(name.as_str(), value.as_str());
     }
-    if let Some(ct) = signed.content_type {
-        builder = builder.header("Content-Type", ct);
+    if let Some(body) = &signed.body {
+        builder = builder.header("Content-Type", body.content_type());
     }
     if let Some(body) = req.body_override {
         builder = builder.body(body);
     } else if let Some(body) = signed.body {
-        builder = builder.body(body);
+        builder = builder.body(body.text().to_owned());
     }
     let response = builder.send().await.unwrap();
     let status = response.status().as_u16();
@@ -143,7 +145,7 @@ pub fn assert_api_error(error: &duo_directory::Error, status: u16, code: i64) {
 pub async fn signed_body(emulator: &Emulator, method: &str, path: &str, body: &[u8], content_type: &str) -> Raw {
     use base64::Engine;
     use hmac::{Hmac, KeyInit, Mac};
-    let date = duo_directory::sign::rfc2822_date(std::time::SystemTime::now());
+    let date = duo_directory::date::rfc2822_date(std::time::SystemTime::now());
     let canonical =
         duo_directory::sign::server_canonical(5, &date, method, &emulator.host(), path, "", body, &[]).unwrap();
     let mut mac = <Hmac<sha2::Sha512> as KeyInit>::new_from_slice(emulator.skey().as_bytes()).unwrap();

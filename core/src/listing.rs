@@ -1,0 +1,244 @@
+//! The data side of a user listing, knowing nothing of the client: a page split once into one
+//! [`LazyUser`] per user (zero-copy slices of the page buffer), each decoded only when read.
+//!
+//! Listing 50,000 users costs one validation pass per page; reading `username` decodes only the
+//! user's top-level scalars ([`UserSummary`]); reading a nested list decodes the whole [`User`] and
+//! lets go of the raw slice, so a page buffer is freed once its users are decoded or dropped.
+
+use crate::envelope::Metadata;
+use crate::error::{Error, Result};
+use crate::models::User;
+use bytes::Bytes;
+use std::sync::{Mutex, OnceLock};
+
+/// One user of a listing, decoded on first access. Holds nothing beside its own lazy states:
+/// the raw JSON (until fully decoded), the scalar summary and the full user, each cached once.
+///
+/// ```
+/// use duo_directory::LazyUser;
+/// let lazy = LazyUser::from_json(r#"{"user_id":"DU1","username":"jsmith","status":"active"}"#);
+/// assert_eq!(lazy.summary()?.username, "jsmith");    // scalars only
+/// assert!(lazy.user()?.groups.is_empty());           // the full user; the raw slice is released
+/// assert!(lazy.raw_json().is_none());
+/// # Ok::<(), duo_directory::Error>(())
+/// ```
+pub struct LazyUser {
+    /// The user's JSON as sent, a slice of the page buffer; emptied once the full user is decoded.
+    raw: Mutex<Option<Bytes>>,
+    /// Boxed so that an unread user (the common case while listing) stays small.
+    cache: OnceLock<Box<Cache>>,
+}
+
+#[derive(Default)]
+struct Cache {
+    summary: OnceLock<Result<UserSummary>>,
+    user: OnceLock<Result<Box<User>>>,
+}
+
+/// A user's top-level scalar fields, decoded without touching its groups, phones and
+/// authenticators (several times cheaper than a full [`User`]). See [`LazyUser::summary`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct UserSummary {
+    /// See [`User::user_id`].
+    pub user_id: String,
+    /// See [`User::username`].
+    pub username: String,
+    /// See [`User::status`].
+    pub status: crate::models::UserStatus,
+    /// See [`User::realname`].
+    #[serde(default)]
+    pub realname: Option<String>,
+    /// See [`User::firstname`].
+    #[serde(default)]
+    pub firstname: Option<String>,
+    /// See [`User::lastname`].
+    #[serde(default)]
+    pub lastname: Option<String>,
+    /// See [`User::email`].
+    #[serde(default)]
+    pub email: Option<String>,
+    /// See [`User::notes`].
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// See [`User::alias1`].
+    #[serde(default)]
+    pub alias1: Option<String>,
+    /// See [`User::alias2`].
+    #[serde(default)]
+    pub alias2: Option<String>,
+    /// See [`User::alias3`].
+    #[serde(default)]
+    pub alias3: Option<String>,
+    /// See [`User::alias4`].
+    #[serde(default)]
+    pub alias4: Option<String>,
+    /// See [`User::created`].
+    #[serde(default)]
+    pub created: Option<i64>,
+    /// See [`User::last_login`].
+    #[serde(default)]
+    pub last_login: Option<i64>,
+    /// See [`User::last_directory_sync`].
+    #[serde(default)]
+    pub last_directory_sync: Option<i64>,
+    /// See [`User::is_enrolled`].
+    #[serde(default)]
+    pub is_enrolled: Option<bool>,
+}
+
+impl From<&User> for UserSummary {
+    fn from(u: &User) -> Self {
+        UserSummary {
+            user_id: u.user_id.clone(),
+            username: u.username.clone(),
+            status: u.status.clone(),
+            realname: u.realname.clone(),
+            firstname: u.firstname.clone(),
+            lastname: u.lastname.clone(),
+            email: u.email.clone(),
+            notes: u.notes.clone(),
+            alias1: u.alias1.clone(),
+            alias2: u.alias2.clone(),
+            alias3: u.alias3.clone(),
+            alias4: u.alias4.clone(),
+            created: u.created,
+            last_login: u.last_login,
+            last_directory_sync: u.last_directory_sync,
+            is_enrolled: u.is_enrolled,
+        }
+    }
+}
+
+impl LazyUser {
+    /// Wraps the raw JSON of one user (nothing is decoded yet).
+    pub fn new(raw: Bytes) -> Self {
+        LazyUser { raw: Mutex::new(Some(raw)), cache: OnceLock::new() }
+    }
+
+    /// Wraps a JSON string of one user.
+    pub fn from_json(text: &str) -> Self {
+        LazyUser::new(Bytes::copy_from_slice(text.as_bytes()))
+    }
+
+    fn cache(&self) -> &Cache {
+        self.cache.get_or_init(Box::default)
+    }
+
+    fn raw(&self) -> Option<Bytes> {
+        self.raw.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    /// The user's JSON exactly as the server sent it, until the full user is decoded
+    /// (then `None`: the slice of the page buffer has been released).
+    pub fn raw_json(&self) -> Option<Bytes> {
+        self.raw()
+    }
+
+    /// True once the full user has been decoded (successfully or not).
+    pub fn is_decoded(&self) -> bool {
+        self.cache.get().is_some_and(|c| c.user.get().is_some())
+    }
+
+    /// The user's top-level scalars, decoded once. From the full user when it is already decoded,
+    /// otherwise from the raw JSON, skipping nested lists.
+    pub fn summary(&self) -> Result<&UserSummary> {
+        let cache = self.cache();
+        cache
+            .summary
+            .get_or_init(|| match cache.user.get() {
+                Some(Ok(user)) => Ok(UserSummary::from(&**user)),
+                _ => match self.raw() {
+                    Some(raw) => crate::decode::from_slice(&raw),
+                    None => self.user().map(UserSummary::from),
+                },
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The full user, decoded once; the raw slice is released afterwards. A malformed user gives
+    /// [`Error::Decode`] (every time it is asked for).
+    pub fn user(&self) -> Result<&User> {
+        let cache = self.cache();
+        cache
+            .user
+            .get_or_init(|| {
+                let raw = self.raw.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+                match raw {
+                    Some(raw) => crate::decode::from_slice(&raw).map(Box::new),
+                    None => Err(Error::Internal { message: "a lazy user without data".into() }),
+                }
+            })
+            .as_deref()
+            .map_err(Clone::clone)
+    }
+
+    /// The full user, by value.
+    pub fn into_user(self) -> Result<User> {
+        if let Some(cache) = self.cache.into_inner()
+            && let Some(user) = cache.user.into_inner()
+        {
+            return user.map(|u| *u);
+        }
+        match self.raw.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()) {
+            Some(raw) => crate::decode::from_slice(&raw),
+            None => Err(Error::Internal { message: "a lazy user without data".into() }),
+        }
+    }
+}
+
+impl From<User> for LazyUser {
+    /// An already decoded user (no raw JSON is kept or made).
+    fn from(user: User) -> Self {
+        let cache = Cache::default();
+        let _ = cache.user.set(Ok(Box::new(user)));
+        LazyUser { raw: Mutex::new(None), cache: OnceLock::from(Box::new(cache)) }
+    }
+}
+
+impl PartialEq for LazyUser {
+    /// Equal when both decode to equal users.
+    fn eq(&self, other: &Self) -> bool {
+        matches!((self.user(), other.user()), (Ok(a), Ok(b)) if a == b)
+    }
+}
+
+impl std::fmt::Debug for LazyUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.summary() {
+            Ok(s) => f.debug_struct("LazyUser").field("user_id", &s.user_id).field("username", &s.username).finish(),
+            Err(_) => f.write_str("LazyUser(<undecodable>)"),
+        }
+    }
+}
+
+/// One page of a user listing.
+#[derive(Debug)]
+pub struct UserPage {
+    /// The users of the page, in order.
+    pub users: Vec<LazyUser>,
+    /// The page's paging metadata.
+    pub metadata: Metadata,
+}
+
+impl UserPage {
+    /// Reads a `GET /admin/v1/users` answer: validates the envelope and splits the users in one
+    /// pass; every item must be a JSON object.
+    pub fn from_response(status: u16, body: Bytes) -> Result<UserPage> {
+        let (items, metadata) = crate::envelope::parse_list(status, &body)?;
+        let mut users = Vec::with_capacity(items.len());
+        for (i, item) in items.into_iter().enumerate() {
+            if item.first() != Some(&b'{') {
+                return Err(Error::Decode {
+                    field: format!("response[{i}]"),
+                    reason: "expected a user object".into(),
+                    line: 0,
+                    column: 0,
+                    excerpt: Some(crate::error::excerpt(&item)),
+                });
+            }
+            users.push(LazyUser::new(item));
+        }
+        Ok(UserPage { users, metadata })
+    }
+}

@@ -1,73 +1,83 @@
-//! `Client` (blocking: the GIL is released during every network wait), the lazy user iterator and
-//! `client.preview`. The asyncio `AsyncClient` is in [`aio`].
+//! `Client` (blocking: the GIL is released during every network wait, and Ctrl-C interrupts it),
+//! the lazy user iterator and `client.preview`. The asyncio `AsyncClient` is in [`aio`].
 
 pub mod aio;
 
 use crate::convert::{Json, params_from_py};
 use crate::error::{err, guard, invalid};
+use crate::models::PyUser;
 use crate::models::request::PyPreparedRequest;
-use crate::models::{PyUser, PyUserStatus, py_repr};
+use crate::repr::py_repr;
+use crate::sync::lock;
 use duo_directory::{
-    Client, ClientConfig, Error, LazyUser, RetryPolicy, UserCreate, UserPager, UserUpdate, WritableStatus,
+    CaSource, Client, ClientConfig, ClientOptions, Error, PageCount, SigVersion, UserCreate, UserCursor, UserUpdate,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
-use std::collections::VecDeque;
-use std::future::Future;
-use std::sync::{Mutex, MutexGuard, RwLock};
-use std::time::Duration;
+use std::sync::{Mutex, RwLock};
 
-/// Locks a mutex, ignoring poisoning (the state stays usable after a caught panic).
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+fn seconds(name: &str, value: &Bound<'_, PyAny>, allow_zero: bool) -> PyResult<std::time::Duration> {
+    let value: f64 = value.extract().map_err(|_| invalid(name, "expected a number of seconds"))?;
+    duo_directory::seconds(name, value, allow_zero).map_err(err)
 }
 
-/// `ca_certs` as PEM bytes: PEM text (`str` or `bytes` holding `-----BEGIN`) or a path to a PEM file.
-fn ca_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
-    if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(b.as_bytes().to_vec());
+fn whole(name: &str, value: &Bound<'_, PyAny>, max: u32) -> PyResult<u32> {
+    let reason = || format!("expected an integer between 0 and {max}");
+    let n: i64 = value.extract().map_err(|_| invalid(name, reason()))?;
+    duo_directory::count(name, i128::from(n), max).map_err(err)
+}
+
+fn text(name: &str, value: &Bound<'_, PyAny>) -> PyResult<String> {
+    value.extract().map_err(|_| invalid(name, "expected str"))
+}
+
+/// `ca_certs`: PEM text or bytes, or a path (`str` or `os.PathLike`) of a PEM file.
+fn ca_source(value: &Bound<'_, PyAny>) -> PyResult<CaSource> {
+    if let Ok(b) = value.cast::<PyBytes>() {
+        return Ok(CaSource::Pem(b.as_bytes().to_vec()));
     }
-    if let Ok(s) = obj.cast::<PyString>() {
-        let s = s.to_cow()?;
-        if s.contains("-----BEGIN") {
-            return Ok(s.as_bytes().to_vec());
-        }
+    if let Ok(s) = value.cast::<PyString>() {
+        return Ok(CaSource::from_text(&s.to_cow()?));
     }
     let path: std::path::PathBuf =
-        obj.extract().map_err(|_| invalid("ca_certs", "expected PEM text or the path of a PEM file"))?;
-    std::fs::read(&path).map_err(|e| invalid("ca_certs", format!("cannot read {}: {e}", path.display())))
+        value.extract().map_err(|_| invalid("ca_certs", "expected PEM text or the path of a PEM file"))?;
+    Ok(CaSource::Path(path))
 }
 
-/// The keyword arguments shared by `Client` and `AsyncClient`, as a core [`ClientConfig`].
-#[allow(clippy::too_many_arguments)]
-pub fn config(
-    ikey: String,
-    skey: String,
-    host: String,
-    timeout: f64,
-    max_retries: u32,
-    sig_version: u8,
-    ca_certs: Option<&Bound<'_, PyAny>>,
-    proxy: Option<String>,
-    user_agent: Option<String>,
-    scheme: &str,
-    ca_pinning: bool,
-) -> PyResult<ClientConfig> {
-    let mut config = ClientConfig::new(ikey, skey, host);
-    config.timeout = Duration::try_from_secs_f64(timeout)
-        .map_err(|_| invalid("timeout", format!("{timeout} is not a number of seconds")))?;
-    config.retry = RetryPolicy { max_retries, ..RetryPolicy::default() };
-    config.sig_version = crate::sign::sig_version(sig_version, None)?;
-    config.ca_certs = match ca_certs {
-        Some(obj) if !obj.is_none() => Some(ca_bytes(obj)?),
-        _ => None,
-    };
-    config.ca_pinning = ca_pinning;
-    config.proxy = proxy;
-    config.user_agent = user_agent;
-    config.scheme = scheme.parse().map_err(err)?;
-    config.binding = "python".into();
-    Ok(config)
+/// Converts keyword options; an unknown name is an `InvalidInputError` naming it.
+pub fn options(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<ClientOptions> {
+    let mut o = ClientOptions { binding: Some("python".into()), ..ClientOptions::default() };
+    let (mut version, mut digest) = (None, None);
+    for (key, value) in kwargs.map(|k| k.iter()).into_iter().flatten() {
+        let name: String = key.extract()?;
+        if value.is_none() {
+            continue;
+        }
+        let v = &value;
+        match name.as_str() {
+            "timeout" => o.timeout = Some(seconds(&name, v, false)?),
+            "deadline" => o.deadline = Some(seconds(&name, v, false)?),
+            "retry_base" => o.retry_base = Some(seconds(&name, v, false)?),
+            "retry_cap" => o.retry_cap = Some(seconds(&name, v, false)?),
+            "retry_jitter" => o.retry_jitter = Some(seconds(&name, v, true)?),
+            "max_wait" => o.max_wait = Some(seconds(&name, v, true)?),
+            "max_retries" => o.max_retries = Some(whole(&name, v, 100)?),
+            "connect_retries" => o.connect_retries = Some(whole(&name, v, 100)?),
+            "max_connections" => o.max_connections = Some(whole(&name, v, 1024)? as usize),
+            "sig_version" => version = Some(v.extract::<i64>().map_err(|_| invalid(&name, "expected 2 or 5"))?),
+            "digest" => digest = Some(text(&name, v)?),
+            "ca_certs" => o.ca_certs = Some(ca_source(v)?),
+            "ca_pinning" => o.ca_pinning = Some(v.extract().map_err(|_| invalid(&name, "expected a bool"))?),
+            "proxy" => o.proxy = Some(text(&name, v)?),
+            "user_agent" => o.user_agent = Some(text(&name, v)?),
+            "scheme" => o.scheme = Some(text(&name, v)?.parse().map_err(err)?),
+            _ => return Err(invalid(name, "is not a client option")),
+        }
+    }
+    if version.is_some() || digest.is_some() {
+        o.sig_version = Some(SigVersion::from_parts(version.unwrap_or(5), digest.as_deref()).map_err(err)?);
+    }
+    Ok(o)
 }
 
 /// The core client behind a Python client; `None` once closed.
@@ -75,11 +85,21 @@ pub struct Handle(RwLock<Option<Client>>);
 
 impl Handle {
     /// Builds the core client (validating the settings) without holding the GIL.
-    pub fn new(py: Python<'_>, config: ClientConfig) -> PyResult<Handle> {
-        guard(|| {
-            let client = py.detach(|| Client::new(config)).map_err(err)?;
-            Ok(Handle(RwLock::new(Some(client))))
-        })
+    pub fn new(
+        py: Python<'_>,
+        ikey: String,
+        skey: String,
+        host: String,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Handle> {
+        let options = options(kwargs)?;
+        Handle::from_config(py, ClientConfig::with_options(ikey, skey, host, options).map_err(err)?)
+    }
+
+    /// A handle over a client built from `config`.
+    pub fn from_config(py: Python<'_>, config: ClientConfig) -> PyResult<Handle> {
+        let client = guard(|| py.detach(|| Client::new(config)).map_err(err))?;
+        Ok(Handle(RwLock::new(Some(client))))
     }
 
     /// A clone of the core client (sharing its pool), or an error once closed.
@@ -90,8 +110,7 @@ impl Handle {
 
     /// Drops the core client and with it the connection pool.
     pub fn close(&self) {
-        let mut guard = self.0.write().unwrap_or_else(|p| p.into_inner());
-        *guard = None;
+        *self.0.write().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
     /// True once closed.
@@ -101,119 +120,66 @@ impl Handle {
 
     /// `Client(host=..., ikey=...)` (never the secret).
     pub fn repr(&self, py: Python<'_>, class: &str) -> String {
-        match self.0.read().ok().and_then(|g| g.clone()) {
-            Some(c) => {
-                format!("{class}(host={}, ikey={})", py_repr(py, &c.config().host), py_repr(py, &c.config().ikey))
-            }
-            None => format!("{class}(<closed>)"),
+        match self.get() {
+            Ok(c) => format!("{class}(host={}, ikey={})", py_repr(py, &c.config().host), py_repr(py, &c.config().ikey)),
+            Err(_) => format!("{class}(<closed>)"),
         }
     }
 }
 
-fn opt_text(field: &str, value: Bound<'_, PyAny>) -> PyResult<Option<String>> {
-    if value.is_none() {
-        return Ok(None);
+/// Keyword user fields through core's field table (`None` leaves a field unchanged, `""` empties it).
+fn fields<T>(
+    mut target: T,
+    kwargs: Option<&Bound<'_, PyDict>>,
+    set: fn(&mut T, &str, Option<&str>) -> Result<(), Error>,
+) -> PyResult<T> {
+    for (key, value) in kwargs.map(|k| k.iter()).into_iter().flatten() {
+        let name: String = key.extract()?;
+        let value: Option<String> = match value.cast::<crate::models::PyUserStatus>() {
+            Ok(status) => Some(status.get().0.as_str().to_owned()),
+            Err(_) => value.extract().map_err(|_| invalid(name.as_str(), "expected str or None"))?,
+        };
+        set(&mut target, &name, value.as_deref()).map_err(err)?;
     }
-    value.extract().map(Some).map_err(|_| invalid(field, "expected str or None"))
+    Ok(target)
 }
 
-fn writable_status(value: Bound<'_, PyAny>) -> PyResult<Option<WritableStatus>> {
-    if value.is_none() {
-        return Ok(None);
-    }
-    let text = if let Ok(s) = value.cast::<PyUserStatus>() {
-        s.get().0.as_str().to_owned()
-    } else {
-        value.extract::<String>().map_err(|_| invalid("status", "expected str, UserStatus or None"))?
-    };
-    text.parse().map(Some).map_err(err)
+/// `create_user`'s fields as a core [`UserCreate`].
+pub fn create_fields(username: String, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<UserCreate> {
+    fields(UserCreate::new(username), kwargs, UserCreate::set)
 }
 
-/// The user fields given as keyword arguments (`None` = leave unchanged, `""` = set empty).
-#[derive(Default)]
-pub struct Fields {
-    username: Option<String>,
-    realname: Option<String>,
-    firstname: Option<String>,
-    lastname: Option<String>,
-    email: Option<String>,
-    status: Option<WritableStatus>,
-    notes: Option<String>,
-    aliases: [Option<String>; 4],
+/// `update_user`'s fields as a core [`UserUpdate`].
+pub fn update_fields(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<UserUpdate> {
+    fields(UserUpdate::default(), kwargs, UserUpdate::set)
 }
 
-impl Fields {
-    /// Reads the keyword arguments; an unknown name is an `InvalidInputError`.
-    pub fn parse(kwargs: Option<&Bound<'_, PyDict>>, allow_username: bool) -> PyResult<Fields> {
-        let mut f = Fields::default();
-        let Some(kwargs) = kwargs else { return Ok(f) };
-        for (k, v) in kwargs.iter() {
-            let key: String = k.extract()?;
-            match key.as_str() {
-                "username" if allow_username => f.username = opt_text(&key, v)?,
-                "realname" => f.realname = opt_text(&key, v)?,
-                "firstname" => f.firstname = opt_text(&key, v)?,
-                "lastname" => f.lastname = opt_text(&key, v)?,
-                "email" => f.email = opt_text(&key, v)?,
-                "status" => f.status = writable_status(v)?,
-                "notes" => f.notes = opt_text(&key, v)?,
-                "alias1" => f.aliases[0] = opt_text(&key, v)?,
-                "alias2" => f.aliases[1] = opt_text(&key, v)?,
-                "alias3" => f.aliases[2] = opt_text(&key, v)?,
-                "alias4" => f.aliases[3] = opt_text(&key, v)?,
-                _ => return Err(invalid(key.as_str(), "is not a user field that can be set")),
-            }
-        }
-        Ok(f)
-    }
-
-    /// The core create request.
-    pub fn create(self, username: String) -> UserCreate {
-        let [alias1, alias2, alias3, alias4] = self.aliases;
-        UserCreate {
-            username,
-            realname: self.realname,
-            firstname: self.firstname,
-            lastname: self.lastname,
-            email: self.email,
-            status: self.status,
-            notes: self.notes,
-            alias1,
-            alias2,
-            alias3,
-            alias4,
-        }
-    }
-
-    /// The core update request.
-    pub fn update(self) -> UserUpdate {
-        let [alias1, alias2, alias3, alias4] = self.aliases;
-        UserUpdate {
-            username: self.username,
-            realname: self.realname,
-            firstname: self.firstname,
-            lastname: self.lastname,
-            email: self.email,
-            status: self.status,
-            notes: self.notes,
-            alias1,
-            alias2,
-            alias3,
-            alias4,
-        }
-    }
+/// Waits for a core future on the shared runtime with the GIL released, checking for signals
+/// every few milliseconds: Ctrl-C cancels the request and raises `KeyboardInterrupt`.
+fn wait<T: Send>(
+    py: Python<'_>,
+    work: impl FnOnce() -> Result<Result<Result<T, Error>, PyErr>, Error> + Send,
+) -> PyResult<T> {
+    guard(|| match py.detach(work) {
+        Ok(Ok(Ok(value))) => Ok(value),
+        Ok(Ok(Err(e))) | Err(e) => Err(err(e)),
+        Ok(Err(interrupt)) => Err(interrupt),
+    })
 }
 
-/// Runs a core future on the shared runtime with the GIL released; panics become `DuoError`.
-fn run<T: Send>(py: Python<'_>, fut: impl Future<Output = Result<T, Error>> + Send) -> PyResult<T> {
-    guard(|| py.detach(|| duo_directory::runtime::block_on(fut)).map_err(err)?.map_err(err))
+fn interruptible<T>(
+    fut: impl std::future::Future<Output = Result<T, Error>>,
+) -> Result<Result<Result<T, Error>, PyErr>, Error> {
+    duo_directory::runtime::block_on_interruptible(fut, || Python::attach(|py| py.check_signals()))
 }
 
-/// A blocking Duo Admin API client. Network waits release the GIL.
+/// A blocking Duo Admin API client. Network waits release the GIL; Ctrl-C interrupts them.
 ///
-/// `Client(ikey, skey, host, *, timeout=30.0, max_retries=5, sig_version=5, ca_certs=None,
-/// proxy=None, user_agent=None, scheme="https", ca_pinning=False)`. Use as a context manager to
-/// close its connection pool; a closed client raises `InvalidInputError`.
+/// Every option is keyword-only and optional (the defaults live in the core library): `timeout`
+/// (per attempt, 30 s), `deadline` (per call, 120 s), `max_retries` (6), `sig_version` (5) and
+/// `digest`, `ca_certs` (PEM text/bytes or a path) and `ca_pinning`, `proxy`, `user_agent`,
+/// `scheme`, `retry_base`/`retry_cap`/`retry_jitter`/`max_wait`, `connect_retries`,
+/// `max_connections`. Use as a context manager to close its pool.
 #[pyclass(frozen, module = "duo_directory", name = "Client")]
 pub struct PyClient {
     handle: Handle,
@@ -222,90 +188,69 @@ pub struct PyClient {
 #[pymethods]
 impl PyClient {
     #[new]
-    #[pyo3(signature = (ikey, skey, host, *, timeout = 30.0, max_retries = 5, sig_version = 5, ca_certs = None, proxy = None, user_agent = None, scheme = "https", ca_pinning = false))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (ikey, skey, host, **options), text_signature = "(ikey, skey, host, *, timeout=None, max_retries=None, deadline=None, sig_version=None, digest=None, ca_certs=None, ca_pinning=None, proxy=None, user_agent=None, scheme=None, retry_base=None, retry_cap=None, retry_jitter=None, max_wait=None, connect_retries=None, max_connections=None)")]
     fn new(
         py: Python<'_>,
         ikey: String,
         skey: String,
         host: String,
-        timeout: f64,
-        max_retries: u32,
-        sig_version: u8,
-        ca_certs: Option<&Bound<'_, PyAny>>,
-        proxy: Option<String>,
-        user_agent: Option<String>,
-        scheme: &str,
-        ca_pinning: bool,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let config = config(
-            ikey,
-            skey,
-            host,
-            timeout,
-            max_retries,
-            sig_version,
-            ca_certs,
-            proxy,
-            user_agent,
-            scheme,
-            ca_pinning,
-        )?;
-        Ok(PyClient { handle: Handle::new(py, config)? })
+        Ok(PyClient { handle: Handle::new(py, ikey, skey, host, options)? })
     }
 
     /// Every user, as a lazy iterator: a page of `page_size` (1..300, default 100) is requested
     /// only when the previous one is used up.
     #[pyo3(signature = (*, page_size = None))]
-    fn list_users(&self, page_size: Option<u32>) -> PyResult<PyUserIterator> {
-        let pager = self.handle.get()?.user_pages(page_size).map_err(err)?;
-        Ok(PyUserIterator { state: Mutex::new(IterState { pager, buffer: VecDeque::new(), done: false }) })
+    fn list_users(&self, page_size: Option<&Bound<'_, PyAny>>) -> PyResult<PyUserIterator> {
+        let cursor = self.handle.get()?.list_users(page_size_arg(page_size)?).map_err(err)?;
+        Ok(PyUserIterator { pages: cursor.page_count(), cursor: Mutex::new(cursor) })
     }
 
     /// One user by id; `NotFoundError` when there is none.
     fn get_user(&self, py: Python<'_>, user_id: &str) -> PyResult<PyUser> {
         let client = self.handle.get()?;
-        run(py, client.get_user(user_id)).map(PyUser::from)
+        wait(py, || interruptible(client.get_user(user_id))).map(PyUser::from)
     }
 
     /// The user with this username (or alias), or None.
     fn get_user_by_username(&self, py: Python<'_>, username: &str) -> PyResult<Option<PyUser>> {
         let client = self.handle.get()?;
-        Ok(run(py, client.get_user_by_username(username))?.map(PyUser::from))
+        Ok(wait(py, || interruptible(client.get_user_by_username(username)))?.map(PyUser::from))
     }
 
     /// The users with this email address.
     fn get_users_by_email(&self, py: Python<'_>, email: &str) -> PyResult<Vec<PyUser>> {
         let client = self.handle.get()?;
-        Ok(run(py, client.get_users_by_email(email))?.into_iter().map(PyUser::from).collect())
+        Ok(wait(py, || interruptible(client.get_users_by_email(email)))?.into_iter().map(PyUser::from).collect())
     }
 
     /// Creates a user. Keyword fields: realname, firstname, lastname, email, status, notes, alias1..alias4.
     #[pyo3(signature = (username, **fields))]
     fn create_user(&self, py: Python<'_>, username: String, fields: Option<&Bound<'_, PyDict>>) -> PyResult<PyUser> {
-        let create = Fields::parse(fields, false)?.create(username);
+        let create = create_fields(username, fields)?;
         let client = self.handle.get()?;
-        run(py, client.create_user(&create)).map(PyUser::from)
+        wait(py, || interruptible(client.create_user(&create))).map(PyUser::from)
     }
 
     /// Changes a user: None leaves a field unchanged, "" sets it empty.
     #[pyo3(signature = (user_id, **fields))]
     fn update_user(&self, py: Python<'_>, user_id: &str, fields: Option<&Bound<'_, PyDict>>) -> PyResult<PyUser> {
-        let update = Fields::parse(fields, true)?.update();
+        let update = update_fields(fields)?;
         let client = self.handle.get()?;
-        run(py, client.update_user(user_id, &update)).map(PyUser::from)
+        wait(py, || interruptible(client.update_user(user_id, &update))).map(PyUser::from)
     }
 
     /// Deletes a user permanently.
     fn delete_user(&self, py: Python<'_>, user_id: &str) -> PyResult<()> {
         let client = self.handle.get()?;
-        run(py, client.delete_user(user_id))
+        wait(py, || interruptible(client.delete_user(user_id)))
     }
 
     /// Creates, updates or marks for deletion `username` from the directory `directory_key`.
     fn sync_user_from_directory(&self, py: Python<'_>, directory_key: &str, username: &str) -> PyResult<PyUser> {
         let client = self.handle.get()?;
-        run(py, client.sync_user_from_directory(directory_key, username)).map(PyUser::from)
+        wait(py, || interruptible(client.sync_user_from_directory(directory_key, username))).map(PyUser::from)
     }
 
     /// Calls any Admin API endpoint, signed the same way; returns the parsed `response` member.
@@ -313,7 +258,7 @@ impl PyClient {
     fn call(&self, py: Python<'_>, method: &str, path: &str, params: Option<&Bound<'_, PyAny>>) -> PyResult<Json> {
         let params = params_from_py(params)?;
         let client = self.handle.get()?;
-        run(py, client.call(method, path, params)).map(Json)
+        wait(py, || interruptible(client.call(method, path, params))).map(Json)
     }
 
     /// Previews of the mutating calls: each returns the `PreparedRequest` it would send, sending nothing.
@@ -348,16 +293,20 @@ impl PyClient {
     }
 }
 
-struct IterState {
-    pager: UserPager,
-    buffer: VecDeque<LazyUser>,
-    done: bool,
+/// `page_size` as core takes it; a negative or huge number is an `InvalidInputError`.
+pub fn page_size_arg(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<u32>> {
+    match value.filter(|v| !v.is_none()) {
+        None => Ok(None),
+        Some(v) => Ok(Some(whole("page_size", v, duo_directory::MAX_PAGE_SIZE)?)),
+    }
 }
 
-/// The lazy iterator returned by `Client.list_users()`. Ends after an error is raised.
-#[pyclass(module = "duo_directory", name = "UserIterator")]
+/// The lazy iterator returned by `Client.list_users()`, over core's user cursor. Ends after an
+/// error is raised.
+#[pyclass(frozen, module = "duo_directory", name = "UserIterator")]
 pub struct PyUserIterator {
-    state: Mutex<IterState>,
+    cursor: Mutex<UserCursor>,
+    pages: PageCount,
 }
 
 #[pymethods]
@@ -367,40 +316,19 @@ impl PyUserIterator {
     }
 
     fn __next__(&self, py: Python<'_>) -> PyResult<Option<PyUser>> {
-        loop {
-            {
-                let mut state = lock(&self.state);
-                if let Some(user) = state.buffer.pop_front() {
-                    return Ok(Some(PyUser::from(user)));
-                }
-                if state.done {
-                    return Ok(None);
-                }
-            }
-            // The request and the split of the page happen with the GIL released.
-            guard(|| {
-                py.detach(|| {
-                    let mut state = lock(&self.state);
-                    let page = duo_directory::runtime::block_on(state.pager.next_page()).and_then(|r| r);
-                    match page {
-                        Ok(Some(page)) => state.buffer.extend(page.users),
-                        Ok(None) => state.done = true,
-                        Err(e) => {
-                            state.done = true;
-                            return Err(e);
-                        }
-                    }
-                    Ok(())
-                })
-                .map_err(err)
-            })?;
+        // Only ever wait for the lock with the GIL released: its holder may need the GIL.
+        if let Ok(mut cursor) = self.cursor.try_lock()
+            && let Some(user) = cursor.next_buffered()
+        {
+            return Ok(Some(PyUser::from(user)));
         }
+        Ok(wait(py, || interruptible(lock(&self.cursor).next()))?.map(PyUser::from))
     }
 
     /// How many pages have been requested so far.
     #[getter]
     fn pages_fetched(&self) -> u64 {
-        lock(&self.state).pager.pages_fetched()
+        self.pages.get()
     }
 }
 
@@ -415,14 +343,14 @@ impl PyPreview {
     /// The `POST /admin/v1/users` that `create_user` would send.
     #[pyo3(signature = (username, **fields))]
     fn create_user(&self, username: String, fields: Option<&Bound<'_, PyDict>>) -> PyResult<PyPreparedRequest> {
-        let create = Fields::parse(fields, false)?.create(username);
+        let create = create_fields(username, fields)?;
         guard(|| self.client.preview().create_user(&create).map(PyPreparedRequest::from).map_err(err))
     }
 
     /// The `POST /admin/v1/users/{user_id}` that `update_user` would send.
     #[pyo3(signature = (user_id, **fields))]
     fn update_user(&self, user_id: &str, fields: Option<&Bound<'_, PyDict>>) -> PyResult<PyPreparedRequest> {
-        let update = Fields::parse(fields, true)?.update();
+        let update = update_fields(fields)?;
         guard(|| self.client.preview().update_user(user_id, &update).map(PyPreparedRequest::from).map_err(err))
     }
 
@@ -433,13 +361,8 @@ impl PyPreview {
 
     /// The request that `sync_user_from_directory` would send.
     fn sync_user_from_directory(&self, directory_key: &str, username: &str) -> PyResult<PyPreparedRequest> {
-        guard(|| {
-            self.client
-                .preview()
-                .sync_user_from_directory(directory_key, username)
-                .map(PyPreparedRequest::from)
-                .map_err(err)
-        })
+        let preview = self.client.preview();
+        guard(|| preview.sync_user_from_directory(directory_key, username).map(PyPreparedRequest::from).map_err(err))
     }
 
     /// The request that `call` would send.

@@ -155,34 +155,20 @@ pub fn params_from_py(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Params> {
     Ok(params)
 }
 
-/// Core [`Params`] → `dict[str, str | list[str]]`.
-pub fn params_to_py<'py>(py: Python<'py>, params: &Params) -> PyResult<Bound<'py, PyDict>> {
-    let dict = PyDict::new(py);
-    for (k, v) in params.iter() {
-        match v {
-            ParamValue::One(s) => dict.set_item(k, s)?,
-            ParamValue::Many(vs) => dict.set_item(k, vs)?,
-        }
-    }
-    Ok(dict)
+/// Any serde value as plain Python objects (through its JSON form).
+pub fn to_py<'py, T: serde::Serialize + ?Sized>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
+    let value = serde_json::to_value(value).map_err(|e| crate::error::internal(e.to_string()))?;
+    json_to_py(py, &value)
 }
 
-/// `json.dumps(obj)`: compact (`separators=(",", ":")`) or indented by 2 when `pretty`.
-pub fn dumps(obj: &Bound<'_, PyDict>, pretty: bool) -> PyResult<String> {
-    let py = obj.py();
-    let kwargs = PyDict::new(py);
-    if pretty {
-        kwargs.set_item("indent", 2)?;
-    } else {
-        kwargs.set_item("separators", (",", ":"))?;
+impl Json {
+    /// A JSON object (a map of unknown members, custom attributes) for Python.
+    pub fn object(map: &serde_json::Map<String, Value>) -> Json {
+        Json(Value::Object(map.clone()))
     }
-    py.import("json")?.call_method("dumps", (obj,), Some(&kwargs))?.extract()
-}
 
-/// `json.loads(text)`, validated by core first so that bad JSON raises `DecodeError` naming the
-/// line and column.
-pub fn loads<'py>(text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let bytes = text_bytes(text)?;
-    duo_directory::decode::from_slice::<serde::de::IgnoredAny>(&bytes).map_err(crate::error::err)?;
-    text.py().import("json")?.call_method1("loads", (text,))
+    /// Any serde value, through its JSON form.
+    pub fn of<T: serde::Serialize>(value: &T) -> Json {
+        Json(serde_json::to_value(value).unwrap_or(Value::Null))
+    }
 }

@@ -1,11 +1,12 @@
 //! `_Emulator`: the Rust emulator running in-process on core's shared runtime, wrapped by
 //! `duo_directory.testing.Emulator`.
 
-use crate::client::lock;
 use crate::convert::py_to_json;
 use crate::error::{err, guard, invalid};
 use crate::models::directory::PyDirectoryUser;
-use crate::models::{Model, PyUser, py_repr};
+use crate::models::{Model, PyUser};
+use crate::repr::py_repr;
+use crate::sync::lock;
 use duo_directory::{DirectoryUser, Error, User};
 use duo_directory_emulator::{Emulator, EmulatorConfig, EmulatorError, Fault, RecordedRequest, generator};
 use pyo3::prelude::*;
@@ -16,7 +17,7 @@ use std::time::Duration;
 fn emulator_error(e: EmulatorError) -> PyErr {
     let message = e.to_string();
     err(match e {
-        EmulatorError::Bind { .. } => Error::Transport { message },
+        EmulatorError::Bind { .. } => Error::Transport { message, sent: false, attempts: 1 },
         EmulatorError::Config(reason) => Error::invalid("config", reason),
         _ => Error::Internal { message },
     })

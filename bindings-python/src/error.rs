@@ -3,13 +3,13 @@
 //!
 //! ```text
 //! DuoError(Exception)                      .kind (core's stable code string)
-//! ├── DuoApiError                          .status .code (Duo's numeric code) .message .message_detail
+//! ├── DuoApiError                          .status .code (Duo's numeric code) .message .message_detail .attempts
 //! │   ├── NotFoundError
 //! │   ├── AuthError
-//! │   └── RateLimitedError                 + .attempts .retry_after (seconds or None)
+//! │   └── RateLimitedError                 + .retry_after (seconds or None)
 //! ├── InvalidInputError(DuoError, ValueError)   .field .reason
-//! ├── TransportError
-//! ├── DuoTimeoutError(DuoError, TimeoutError)
+//! ├── TransportError                       .sent (may have reached Duo) .attempts
+//! ├── DuoTimeoutError(DuoError, TimeoutError)   .attempts
 //! └── DecodeError(DuoError, ValueError)    .field .reason .line .column .excerpt
 //! ```
 //! The classes are built with `type(name, bases, namespace)` because two of them have two bases,
@@ -22,99 +22,109 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple, PyType};
 
-struct Classes {
-    duo: Py<PyType>,
-    api: Py<PyType>,
-    not_found: Py<PyType>,
-    auth: Py<PyType>,
-    rate_limited: Py<PyType>,
-    invalid_input: Py<PyType>,
-    transport: Py<PyType>,
-    timeout: Py<PyType>,
-    decode: Py<PyType>,
+/// The classes, in [`SPECS`] order.
+#[derive(Clone, Copy)]
+enum Class {
+    Duo,
+    Api,
+    NotFound,
+    Auth,
+    RateLimited,
+    InvalidInput,
+    Transport,
+    Timeout,
+    Decode,
 }
 
-static CLASSES: PyOnceLock<Classes> = PyOnceLock::new();
-
-fn new_class(py: Python<'_>, name: &str, bases: &[&Bound<'_, PyType>], doc: &str) -> PyResult<Py<PyType>> {
-    let namespace = PyDict::new(py);
-    namespace.set_item("__module__", "duo_directory")?;
-    namespace.set_item("__doc__", doc)?;
-    let bases = PyTuple::new(py, bases)?;
-    let class = py.get_type::<PyType>().call1((name, bases, namespace))?;
-    Ok(class.cast_into::<PyType>()?.unbind())
+/// A base of a class: one of ours (by position in [`SPECS`]) or a Python built-in.
+enum Base {
+    Ours(Class),
+    Exception,
+    ValueError,
+    TimeoutError,
 }
 
-fn classes(py: Python<'_>) -> PyResult<&'static Classes> {
-    CLASSES.get_or_try_init(py, || {
-        let exception = py.get_type::<PyException>();
-        let value_error = py.get_type::<PyValueError>();
-        let timeout_error = py.get_type::<PyTimeoutError>();
-        let duo = new_class(
-            py,
-            "DuoError",
-            &[&exception],
-            "Base of every duo_directory error. `kind` is a stable, language-neutral name of the error kind \
-             ('api_error', 'not_found', 'unauthorized', 'rate_limited', 'invalid_input', 'transport', \
-             'timeout', 'decode', 'internal'). The secret key never appears in any error text.",
-        )?;
-        let duo_b = duo.bind(py);
-        let api = new_class(
-            py,
-            "DuoApiError",
-            &[duo_b],
-            "Duo refused the request. `status` is the HTTP status, `code` Duo's numeric error code (or None), \
-             `message` and `message_detail` Duo's texts. Fix the request before retrying.",
-        )?;
-        let api_b = api.bind(py);
-        let not_found =
-            new_class(py, "NotFoundError", &[api_b], "The user, directory or resource does not exist (HTTP 404).")?;
-        let auth = new_class(
-            py,
-            "AuthError",
-            &[api_b],
-            "Credentials were missing, wrong or lack the permission (HTTP 401/403): check ikey, skey, host and clock.",
-        )?;
-        let rate_limited = new_class(
-            py,
-            "RateLimitedError",
-            &[api_b],
-            "Duo kept answering 429 after every allowed retry. `attempts` is how many requests were sent, \
-             `retry_after` the server's Retry-After in seconds (or None).",
-        )?;
-        let invalid_input = new_class(
-            py,
-            "InvalidInputError",
-            &[duo_b, &value_error],
-            "An argument was rejected before anything was sent: `field` names it, `reason` says why.",
-        )?;
-        let transport = new_class(
-            py,
-            "TransportError",
-            &[duo_b],
-            "The connection failed (DNS, TCP, TLS, reset). Usually safe to retry idempotent calls later.",
-        )?;
-        let timeout =
-            new_class(py, "DuoTimeoutError", &[duo_b, &timeout_error], "No answer within the configured timeout.")?;
-        let decode = new_class(
-            py,
-            "DecodeError",
-            &[duo_b, &value_error],
-            "A document could not be read. `field` is the offending field path ('' for the whole document), \
-             `line`/`column` are 1-based (0 when unknown), `excerpt` is the start of the body (or None).",
-        )?;
-        Ok::<_, PyErr>(Classes { duo, api, not_found, auth, rate_limited, invalid_input, transport, timeout, decode })
-    })
+const SPECS: [(&str, &[Base], &str); 9] = [
+    (
+        "DuoError",
+        &[Base::Exception],
+        "Base of every duo_directory error. `kind` is a stable, language-neutral name of the error kind \
+         ('api_error', 'not_found', 'unauthorized', 'rate_limited', 'invalid_input', 'transport', 'timeout', \
+         'decode', 'internal'). The secret key never appears in any error text.",
+    ),
+    (
+        "DuoApiError",
+        &[Base::Ours(Class::Duo)],
+        "Duo refused the request. `status` is the HTTP status, `code` Duo's numeric error code (or None), \
+         `message` and `message_detail` Duo's texts, `attempts` how many requests were sent. Fix the request \
+         before retrying.",
+    ),
+    ("NotFoundError", &[Base::Ours(Class::Api)], "The user, directory or resource does not exist (HTTP 404)."),
+    (
+        "AuthError",
+        &[Base::Ours(Class::Api)],
+        "Credentials were missing, wrong or lack the permission (HTTP 401/403): check ikey, skey, host and clock.",
+    ),
+    (
+        "RateLimitedError",
+        &[Base::Ours(Class::Api)],
+        "Duo kept answering 429 after every allowed retry. `attempts` is how many requests were sent, \
+         `retry_after` the server's Retry-After in seconds (or None).",
+    ),
+    (
+        "InvalidInputError",
+        &[Base::Ours(Class::Duo), Base::ValueError],
+        "An argument was rejected before anything was sent: `field` names it, `reason` says why.",
+    ),
+    (
+        "TransportError",
+        &[Base::Ours(Class::Duo)],
+        "The connection failed (DNS, TCP, TLS, reset). `sent` is False when the request certainly did not reach \
+         Duo (safe to send again) and True when its outcome is unknown; `attempts` is how many tries were made.",
+    ),
+    (
+        "DuoTimeoutError",
+        &[Base::Ours(Class::Duo), Base::TimeoutError],
+        "No answer within the configured timeout or deadline (the request may have reached Duo).",
+    ),
+    (
+        "DecodeError",
+        &[Base::Ours(Class::Duo), Base::ValueError],
+        "A document could not be read. `field` is the offending field path ('' for the whole document), \
+         `line`/`column` are 1-based (0 when unknown), `excerpt` is the start of the body (or None).",
+    ),
+];
+
+static CLASSES: PyOnceLock<Vec<Py<PyType>>> = PyOnceLock::new();
+
+fn classes(py: Python<'_>) -> PyResult<&'static [Py<PyType>]> {
+    let classes = CLASSES.get_or_try_init(py, || {
+        let mut made: Vec<Py<PyType>> = Vec::with_capacity(SPECS.len());
+        for (name, bases, doc) in SPECS {
+            let mut resolved = Vec::new();
+            for base in bases {
+                resolved.push(match base {
+                    Base::Ours(c) => made.get(*c as usize).map(|t| t.bind(py).clone()).ok_or_else(|| internal(name))?,
+                    Base::Exception => py.get_type::<PyException>(),
+                    Base::ValueError => py.get_type::<PyValueError>(),
+                    Base::TimeoutError => py.get_type::<PyTimeoutError>(),
+                });
+            }
+            let namespace = PyDict::new(py);
+            namespace.set_item("__module__", "duo_directory")?;
+            namespace.set_item("__doc__", doc)?;
+            let class = py.get_type::<PyType>().call1((name, PyTuple::new(py, resolved)?, namespace))?;
+            made.push(class.cast_into::<PyType>()?.unbind());
+        }
+        Ok::<_, PyErr>(made)
+    })?;
+    Ok(classes)
 }
 
 /// Adds the exception classes to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    let py = m.py();
-    let c = classes(py)?;
-    for class in
-        [&c.duo, &c.api, &c.not_found, &c.auth, &c.rate_limited, &c.invalid_input, &c.transport, &c.timeout, &c.decode]
-    {
-        let class = class.bind(py);
+    for class in classes(m.py())? {
+        let class = class.bind(m.py());
         m.add(class.name()?, class)?;
     }
     Ok(())
@@ -135,64 +145,57 @@ pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> PyErr {
     err(Error::invalid(field, reason))
 }
 
+fn api_attrs<'py>(py: Python<'py>, e: &ApiError) -> PyResult<Vec<(&'static str, Bound<'py, PyAny>)>> {
+    Ok(vec![
+        ("status", e.status.into_pyobject(py)?.into_any()),
+        ("code", e.code.into_pyobject(py)?.into_any()),
+        ("message", e.message.as_str().into_pyobject(py)?.into_any()),
+        ("message_detail", e.message_detail.as_deref().into_pyobject(py)?.into_any()),
+        ("attempts", e.attempts.into_pyobject(py)?.into_any()),
+    ])
+}
+
 fn to_pyerr(py: Python<'_>, e: Error) -> PyResult<PyErr> {
-    let c = classes(py)?;
-    let message = e.to_string();
-    let kind = e.code();
-    let make = |class: &Py<PyType>| -> PyResult<Bound<'_, PyAny>> {
-        let exc = class.bind(py).call1((message.as_str(),))?;
-        exc.setattr("kind", kind)?;
-        Ok(exc)
-    };
-    let set_api = |exc: &Bound<'_, PyAny>, api: &ApiError| -> PyResult<()> {
-        exc.setattr("status", api.status)?;
-        exc.setattr("code", api.code)?;
-        exc.setattr("message", api.message.as_str())?;
-        exc.setattr("message_detail", api.message_detail.as_deref())
-    };
     // Exhaustive on purpose: a new core variant must be given a Python class here.
-    let exc = match &e {
-        Error::Api(api) => {
-            let exc = make(&c.api)?;
-            set_api(&exc, api)?;
-            exc
+    let (class, attrs) = match &e {
+        Error::Api(api) => (Class::Api, api_attrs(py, api)?),
+        Error::NotFound(api) => (Class::NotFound, api_attrs(py, api)?),
+        Error::Unauthorized(api) => (Class::Auth, api_attrs(py, api)?),
+        Error::RateLimited { error, retry_after } => {
+            let mut attrs = api_attrs(py, error)?;
+            attrs.push(("retry_after", retry_after.map(|d| d.as_secs_f64()).into_pyobject(py)?.into_any()));
+            (Class::RateLimited, attrs)
         }
-        Error::NotFound(api) => {
-            let exc = make(&c.not_found)?;
-            set_api(&exc, api)?;
-            exc
-        }
-        Error::Unauthorized(api) => {
-            let exc = make(&c.auth)?;
-            set_api(&exc, api)?;
-            exc
-        }
-        Error::RateLimited { error, attempts, retry_after } => {
-            let exc = make(&c.rate_limited)?;
-            set_api(&exc, error)?;
-            exc.setattr("attempts", *attempts)?;
-            exc.setattr("retry_after", retry_after.map(|d| d.as_secs_f64()))?;
-            exc
-        }
-        Error::InvalidInput { field, reason } => {
-            let exc = make(&c.invalid_input)?;
-            exc.setattr("field", field.as_str())?;
-            exc.setattr("reason", reason.as_str())?;
-            exc
-        }
-        Error::Transport { .. } => make(&c.transport)?,
-        Error::Timeout { .. } => make(&c.timeout)?,
-        Error::Decode { field, reason, line, column, excerpt } => {
-            let exc = make(&c.decode)?;
-            exc.setattr("field", field.as_str())?;
-            exc.setattr("reason", reason.as_str())?;
-            exc.setattr("line", *line)?;
-            exc.setattr("column", *column)?;
-            exc.setattr("excerpt", excerpt.as_deref())?;
-            exc
-        }
-        Error::Internal { .. } => make(&c.duo)?,
+        Error::InvalidInput { field, reason } => (
+            Class::InvalidInput,
+            vec![("field", field.into_pyobject(py)?.into_any()), ("reason", reason.into_pyobject(py)?.into_any())],
+        ),
+        Error::Transport { sent, attempts, .. } => (
+            Class::Transport,
+            vec![
+                ("sent", sent.into_pyobject(py)?.to_owned().into_any()),
+                ("attempts", attempts.into_pyobject(py)?.into_any()),
+            ],
+        ),
+        Error::Timeout { attempts, .. } => (Class::Timeout, vec![("attempts", attempts.into_pyobject(py)?.into_any())]),
+        Error::Decode { field, reason, line, column, excerpt } => (
+            Class::Decode,
+            vec![
+                ("field", field.into_pyobject(py)?.into_any()),
+                ("reason", reason.into_pyobject(py)?.into_any()),
+                ("line", line.into_pyobject(py)?.into_any()),
+                ("column", column.into_pyobject(py)?.into_any()),
+                ("excerpt", excerpt.as_deref().into_pyobject(py)?.into_any()),
+            ],
+        ),
+        Error::Internal { .. } => (Class::Duo, Vec::new()),
     };
+    let class = classes(py)?.get(class as usize).ok_or_else(|| PyException::new_err("missing error class"))?;
+    let exc = class.bind(py).call1((e.to_string(),))?;
+    exc.setattr("kind", e.code())?;
+    for (name, value) in attrs {
+        exc.setattr(name, value)?;
+    }
     Ok(PyErr::from_value(exc))
 }
 
@@ -207,12 +210,10 @@ pub fn guard<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
 
 /// The text of a panic payload, for [`Error::Internal`].
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    let text = if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic".to_string()
-    };
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string());
     format!("a bug in duo_directory (Rust panic: {text}); please report it")
 }

@@ -1,8 +1,8 @@
 //! Python binding of duo-directory: the native module `duo_directory._native`.
 //!
 //! Conversion and naming only; every behaviour (validation, signing, paging, retries, previews,
-//! redaction) lives in the core crate. Module layout mirrors core: [`models`], [`client`],
-//! [`error`], [`sign`], [`emulator`].
+//! redaction, the runtime and its shutdown) lives in the core crate. Module layout mirrors core:
+//! [`models`], [`client`], [`error`], [`sign`], [`emulator`]; [`sync`] and [`repr`] are leaves.
 
 mod client;
 mod convert;
@@ -10,7 +10,9 @@ mod convert;
 mod emulator;
 mod error;
 mod models;
+mod repr;
 mod sign;
+mod sync;
 
 use pyo3::prelude::*;
 
@@ -29,6 +31,13 @@ fn _force_panic() -> PyResult<()> {
 #[pyfunction]
 fn _force_panic_async(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     client::aio::force_panic(py)
+}
+
+/// Stops the library's runtime for good (registered with `atexit` by `duo_directory`): after it,
+/// no runtime thread touches the interpreter, which is about to be torn down.
+#[pyfunction]
+fn _shutdown(py: Python<'_>) {
+    py.detach(|| duo_directory::runtime::shutdown(std::time::Duration::from_millis(500)));
 }
 
 #[pymodule]
@@ -56,6 +65,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sign::sign_request, m)?)?;
     m.add_function(wrap_pyfunction!(_force_panic, m)?)?;
     m.add_function(wrap_pyfunction!(_force_panic_async, m)?)?;
+    m.add_function(wrap_pyfunction!(_shutdown, m)?)?;
     #[cfg(feature = "emulator")]
     emulator::register(m)?;
     Ok(())

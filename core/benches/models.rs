@@ -32,9 +32,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("parse_typed_all_fields", |b| {
         b.iter(|| serde_json::from_str::<Vec<User>>(black_box(&page)).unwrap())
     });
-    group.bench_function("split_lazy", |b| {
-        b.iter(|| UserPage::from_response(200, black_box(bytes.clone())).unwrap())
-    });
+    group.bench_function("split_lazy", |b| b.iter(|| UserPage::from_response(200, black_box(bytes.clone())).unwrap()));
     group.bench_function("split_lazy_then_read_username", |b| {
         b.iter(|| {
             let page = UserPage::from_response(200, black_box(bytes.clone())).unwrap();

@@ -37,8 +37,8 @@ pub mod sign;
 pub use client::retry::{self, RetryPolicy};
 pub use client::{
     CaSource, Client, ClientConfig, ClientOptions, DEFAULT_DEADLINE, DEFAULT_MAX_CONNECTIONS, DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE, MAX_SECONDS, PreparedRequest, Preview, Scheme, UserCursor, blocking, count, is_loopback, page_size,
-    path_id, seconds,
+    MAX_PAGE_SIZE, MAX_SECONDS, PageCount, PreparedRequest, Preview, Scheme, UserCursor, blocking, count, is_loopback,
+    page_size, path_id, seconds,
 };
 pub use error::{ApiError, EXCERPT_LIMIT, Error, Result};
 pub use listing::{LazyUser, UserPage, UserSummary};

@@ -18,8 +18,12 @@ use tokio::runtime::{Handle, Runtime};
 
 enum State {
     Idle,
-    Running { pid: u32, runtime: Runtime },
-    ShutDown,
+    Running {
+        pid: u32,
+        runtime: Runtime,
+    },
+    /// Stopped; the handle stays so that a late spawn is dropped at once instead of panicking.
+    ShutDown(Option<Handle>),
 }
 
 static STATE: Mutex<State> = Mutex::new(State::Idle);
@@ -34,7 +38,7 @@ pub fn shared() -> Result<Handle> {
     let mut state = lock();
     match &*state {
         State::Running { pid: owner, runtime } if *owner == pid => return Ok(runtime.handle().clone()),
-        State::ShutDown => return Err(exiting()),
+        State::ShutDown(_) => return Err(exiting()),
         State::Running { .. } | State::Idle => {}
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -61,7 +65,14 @@ fn exiting() -> Error {
 /// call fails. Idempotent. Call it with the host's lock released (Python: outside the GIL),
 /// since a finishing task may need it, and never from inside the runtime.
 pub fn shutdown(grace: Duration) {
-    let previous = std::mem::replace(&mut *lock(), State::ShutDown);
+    let mut state = lock();
+    let handle = match &*state {
+        State::Running { runtime, .. } => Some(runtime.handle().clone()),
+        State::ShutDown(handle) => handle.clone(),
+        State::Idle => None,
+    };
+    let previous = std::mem::replace(&mut *state, State::ShutDown(handle));
+    drop(state);
     if let State::Running { pid, runtime } = previous {
         if pid == std::process::id() && Handle::try_current().is_err() {
             runtime.shutdown_timeout(grace);
@@ -73,7 +84,25 @@ pub fn shutdown(grace: Duration) {
 
 /// True once [`shutdown`] has been called.
 pub fn is_shut_down() -> bool {
-    matches!(*lock(), State::ShutDown)
+    matches!(*lock(), State::ShutDown(_))
+}
+
+/// Spawns `fut` on the shared runtime. After [`shutdown`] the task is dropped at once (its
+/// `JoinHandle` reports it cancelled); an error only when no runtime could ever be built.
+pub fn spawn<F>(fut: F) -> Result<tokio::task::JoinHandle<F::Output>>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let late = match &*lock() {
+        State::ShutDown(handle) => Some(handle.clone()),
+        _ => None,
+    };
+    match late {
+        Some(Some(handle)) => Ok(handle.spawn(fut)),
+        Some(None) => Err(exiting()),
+        None => Ok(shared()?.spawn(fut)),
+    }
 }
 
 /// Runs `fut` to completion on the shared runtime, from synchronous code.

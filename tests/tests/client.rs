@@ -2,8 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use duo_directory::{
-    Body,
-    Client, DirectoryUser, Error, SigVersion, UserCreate, UserStatus, UserUpdate, WritableStatus, blocking,
+    Body, Client, DirectoryUser, Error, SigVersion, UserCreate, UserStatus, UserUpdate, WritableStatus, blocking,
 };
 use duo_directory_conformance::{client, config, emulator, fast_retry};
 use duo_directory_emulator::{Fault, generator};

@@ -1,11 +1,13 @@
 //! `AsyncClient`: the same operations as awaitables, driven by core's one process-wide tokio
-//! runtime (`duo_directory::runtime::shared()`, fork-aware) through pyo3-async-runtimes.
+//! runtime (`duo_directory::runtime`, fork-aware, shut down at interpreter exit) through
+//! pyo3-async-runtimes.
 
-use super::{Fields, Handle, PyPreview, config, lock};
+use super::{Handle, PyPreview, create_fields, page_size_arg, update_fields};
 use crate::convert::{Json, params_from_py};
 use crate::error::{err, internal, panic_message};
 use crate::models::PyUser;
-use duo_directory::{Error, LazyUser, UserPager};
+use crate::sync::lock;
+use duo_directory::{Error, PageCount, UserCursor};
 use futures_util::FutureExt;
 use pyo3::exceptions::{PyStopAsyncIteration, PyStopIteration};
 use pyo3::prelude::*;
@@ -13,27 +15,18 @@ use pyo3::types::{PyDict, PyTuple};
 use pyo3_async_runtimes::TaskLocals;
 use pyo3_async_runtimes::generic::{ContextExt, Runtime};
 use std::cell::OnceCell;
-use std::collections::VecDeque;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
-/// pyo3-async-runtimes' view of core's shared runtime. Unlike a runtime registered once with
-/// `pyo3_async_runtimes::tokio::init_with_runtime`, this one follows `runtime::shared()` into a
-/// forked child (whose parent runtime has no worker threads).
+/// pyo3-async-runtimes' view of core's shared runtime: it follows `runtime::shared()` into a
+/// forked child, and after `runtime::shutdown()` (at interpreter exit) a late task is dropped
+/// instead of ever touching the interpreter.
 struct CoreRuntime;
 
 tokio::task_local! {
     static TASK_LOCALS: OnceCell<TaskLocals>;
-}
-
-fn runtime() -> &'static tokio::runtime::Runtime {
-    match duo_directory::runtime::shared() {
-        Ok(rt) => rt,
-        // Only when no runtime can be built at all (checked before every spawn, see `spawn_py`).
-        Err(_) => pyo3_async_runtimes::tokio::get_runtime(),
-    }
 }
 
 impl Runtime for CoreRuntime {
@@ -44,14 +37,15 @@ impl Runtime for CoreRuntime {
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        runtime().spawn(fut)
+        // `spawn_py` checked that a runtime exists, so the fallback is never taken.
+        duo_directory::runtime::spawn(fut).unwrap_or_else(|_| pyo3_async_runtimes::tokio::get_runtime().spawn(async {}))
     }
 
     fn spawn_blocking<F>(f: F) -> Self::JoinHandle
     where
         F: FnOnce() + Send + 'static,
     {
-        runtime().spawn_blocking(f)
+        Self::spawn(async move { f() })
     }
 }
 
@@ -125,7 +119,7 @@ impl Ready {
     }
 }
 
-/// The asyncio Duo Admin API client: the methods of `Client` as awaitables.
+/// The asyncio Duo Admin API client: the methods of `Client` as awaitables, the same options.
 ///
 /// Use `async with AsyncClient(...) as client:` to close its pool at the end.
 #[pyclass(frozen, module = "duo_directory", name = "AsyncClient")]
@@ -136,44 +130,22 @@ pub struct PyAsyncClient {
 #[pymethods]
 impl PyAsyncClient {
     #[new]
-    #[pyo3(signature = (ikey, skey, host, *, timeout = 30.0, max_retries = 5, sig_version = 5, ca_certs = None, proxy = None, user_agent = None, scheme = "https", ca_pinning = false))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (ikey, skey, host, **options), text_signature = "(ikey, skey, host, *, timeout=None, max_retries=None, deadline=None, sig_version=None, digest=None, ca_certs=None, ca_pinning=None, proxy=None, user_agent=None, scheme=None, retry_base=None, retry_cap=None, retry_jitter=None, max_wait=None, connect_retries=None, max_connections=None)")]
     fn new(
         py: Python<'_>,
         ikey: String,
         skey: String,
         host: String,
-        timeout: f64,
-        max_retries: u32,
-        sig_version: u8,
-        ca_certs: Option<&Bound<'_, PyAny>>,
-        proxy: Option<String>,
-        user_agent: Option<String>,
-        scheme: &str,
-        ca_pinning: bool,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let config = config(
-            ikey,
-            skey,
-            host,
-            timeout,
-            max_retries,
-            sig_version,
-            ca_certs,
-            proxy,
-            user_agent,
-            scheme,
-            ca_pinning,
-        )?;
-        Ok(PyAsyncClient { handle: Handle::new(py, config)? })
+        Ok(PyAsyncClient { handle: Handle::new(py, ikey, skey, host, options)? })
     }
 
     /// Every user, as a lazy async iterator (`async for`): pages are requested on demand.
     #[pyo3(signature = (*, page_size = None))]
-    fn list_users(&self, page_size: Option<u32>) -> PyResult<PyAsyncUserIterator> {
-        let pager = self.handle.get()?.user_pages(page_size).map_err(err)?;
-        let state = AsyncIterState { pager: Some(pager), buffer: VecDeque::new(), done: false };
-        Ok(PyAsyncUserIterator { state: Arc::new(Mutex::new(state)) })
+    fn list_users(&self, page_size: Option<&Bound<'_, PyAny>>) -> PyResult<PyAsyncUserIterator> {
+        let cursor = self.handle.get()?.list_users(page_size_arg(page_size)?).map_err(err)?;
+        Ok(PyAsyncUserIterator { pages: cursor.page_count(), cursor: Arc::new(tokio::sync::Mutex::new(cursor)) })
     }
 
     /// One user by id; raises `NotFoundError` when there is none.
@@ -204,7 +176,7 @@ impl PyAsyncClient {
         username: String,
         fields: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let create = Fields::parse(fields, false)?.create(username);
+        let create = create_fields(username, fields)?;
         let client = self.handle.get()?;
         spawn(py, async move { client.create_user(&create).await.map(PyUser::from) })
     }
@@ -217,7 +189,7 @@ impl PyAsyncClient {
         user_id: String,
         fields: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let update = Fields::parse(fields, true)?.update();
+        let update = update_fields(fields)?;
         let client = self.handle.get()?;
         spawn(py, async move { client.update_user(&user_id, &update).await.map(PyUser::from) })
     }
@@ -292,18 +264,13 @@ impl PyAsyncClient {
     }
 }
 
-struct AsyncIterState {
-    /// Taken out while a page is being fetched.
-    pager: Option<UserPager>,
-    buffer: VecDeque<LazyUser>,
-    done: bool,
-}
-
-/// The lazy async iterator returned by `AsyncClient.list_users()`. Users of a page already fetched
-/// are handed out without a trip through the event loop.
+/// The lazy async iterator returned by `AsyncClient.list_users()`, over core's user cursor.
+/// Users of a page already fetched are handed out without a trip through the event loop;
+/// concurrent `__anext__` calls are served in order.
 #[pyclass(frozen, module = "duo_directory", name = "AsyncUserIterator")]
 pub struct PyAsyncUserIterator {
-    state: Arc<Mutex<AsyncIterState>>,
+    cursor: Arc<tokio::sync::Mutex<UserCursor>>,
+    pages: PageCount,
 }
 
 #[pymethods]
@@ -313,41 +280,17 @@ impl PyAsyncUserIterator {
     }
 
     fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let pager = {
-            let mut state = lock(&self.state);
-            if let Some(user) = state.buffer.pop_front() {
-                let user = Bound::new(py, PyUser::from(user))?.into_any().unbind();
-                return Ok(Bound::new(py, Ready::new(user))?.into_any());
-            }
-            if state.done {
-                return Err(PyStopAsyncIteration::new_err(()));
-            }
-            state
-                .pager
-                .take()
-                .ok_or_else(|| crate::error::invalid("list_users", "another __anext__ is still waiting for a page"))?
-        };
-        let shared = Arc::clone(&self.state);
+        if let Ok(mut cursor) = self.cursor.try_lock()
+            && let Some(user) = cursor.next_buffered()
+        {
+            let user = Bound::new(py, PyUser::from(user))?.into_any().unbind();
+            return Ok(Bound::new(py, Ready::new(user))?.into_any());
+        }
+        let cursor = Arc::clone(&self.cursor);
         spawn_py(py, async move {
-            let mut pager = pager;
-            let page = pager.next_page().await;
-            let mut state = lock(&shared);
-            state.pager = Some(pager);
-            match page {
-                Ok(Some(page)) => state.buffer.extend(page.users),
-                Ok(None) => state.done = true,
-                Err(e) => {
-                    state.done = true;
-                    drop(state);
-                    return Err(err(e));
-                }
-            }
-            match state.buffer.pop_front() {
+            match cursor.lock().await.next().await.map_err(err)? {
                 Some(user) => Ok(PyUser::from(user)),
-                None => {
-                    state.done = true;
-                    Err(PyStopAsyncIteration::new_err(()))
-                }
+                None => Err(PyStopAsyncIteration::new_err(())),
             }
         })
     }
@@ -355,7 +298,7 @@ impl PyAsyncUserIterator {
     /// How many pages have been requested so far.
     #[getter]
     fn pages_fetched(&self) -> u64 {
-        lock(&self.state).pager.as_ref().map_or(0, UserPager::pages_fetched)
+        self.pages.get()
     }
 }
 

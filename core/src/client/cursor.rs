@@ -47,7 +47,7 @@ pub struct UserCursor {
     limit: u32,
     /// `None` once the last page was fetched, or after an error.
     next_offset: Option<u64>,
-    pages_fetched: u64,
+    pages_fetched: PageCount,
     buffer: std::vec::IntoIter<LazyUser>,
     metadata: Metadata,
 }
@@ -58,7 +58,7 @@ impl UserCursor {
             client,
             limit: self::page_size(page_size)?,
             next_offset: Some(0),
-            pages_fetched: 0,
+            pages_fetched: PageCount::default(),
             buffer: Vec::new().into_iter(),
             metadata: Metadata::default(),
         })
@@ -104,7 +104,13 @@ impl UserCursor {
 
     /// How many pages have been fetched so far.
     pub fn pages_fetched(&self) -> u64 {
-        self.pages_fetched
+        self.pages_fetched.get()
+    }
+
+    /// A handle that reads [`UserCursor::pages_fetched`] while the cursor is busy elsewhere
+    /// (for example locked by a task that is fetching the next page).
+    pub fn page_count(&self) -> PageCount {
+        self.pages_fetched.clone()
     }
 
     /// True once every user has been handed out (or after an error).
@@ -139,7 +145,7 @@ impl UserCursor {
                 return Err(e);
             }
         };
-        self.pages_fetched += 1;
+        self.pages_fetched.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.next_offset = match page.metadata.next_offset {
             Some(next) if next > offset && !page.users.is_empty() => Some(next),
             _ => None,
@@ -153,5 +159,16 @@ impl UserCursor {
         let request = self.client.prepare("GET", "/admin/v1/users", params)?;
         let (status, body, attempts) = self.client.send(&request).await?;
         UserPage::from_response(status, body).map_err(|e| e.with_attempts(attempts))
+    }
+}
+
+/// How many pages a [`UserCursor`] has fetched; shared with the cursor, readable from anywhere.
+#[derive(Debug, Clone, Default)]
+pub struct PageCount(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl PageCount {
+    /// The current count.
+    pub fn get(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
     }
 }

@@ -10,7 +10,7 @@ pub mod retry;
 mod transport;
 
 pub use config::{ClientConfig, DEFAULT_DEADLINE, DEFAULT_MAX_CONNECTIONS, Scheme, is_loopback};
-pub use cursor::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, UserCursor, page_size};
+pub use cursor::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageCount, UserCursor, page_size};
 pub use options::{CaSource, ClientOptions, MAX_SECONDS, count, seconds};
 pub use preview::Preview;
 pub use request::PreparedRequest;

@@ -2,7 +2,7 @@
 
 use crate::exit::EXIT_CODES_HELP;
 use crate::output::OutputFormat;
-use clap::{ArgGroup, Args, Parser, Subcommand};
+use clap::{ArgAction, ArgGroup, Args, Parser, Subcommand};
 use duo_directory::WritableStatus;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -11,7 +11,7 @@ use std::time::Duration;
 #[derive(Debug, Parser)]
 #[command(name = "duo-directory", version, after_help = EXIT_CODES_HELP, propagate_version = true)]
 pub struct Cli {
-    /// Options shared by every command.
+    /// Options of every command.
     #[command(flatten)]
     pub global: GlobalArgs,
     /// What to do.
@@ -19,24 +19,13 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options shared by every command.
+/// Options of every command.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// How results are printed: readable tables, one JSON document, or one JSON object per line.
-    #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
-    /// Timeout of each HTTP attempt, in seconds [default: 30].
-    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
-    pub timeout: Option<Duration>,
-    /// Retries after a rate-limited (429) or failed idempotent request [default: 6].
-    #[arg(long, global = true, value_name = "N")]
-    pub max_retries: Option<u32>,
-    /// Extra CA certificates to trust (PEM bundle), e.g. the emulator's.
-    #[arg(long, global = true, value_name = "PATH", env = "DUO_CA_CERTS")]
-    pub ca_certs: Option<PathBuf>,
-    /// Credentials file (TOML or JSON: ikey, skey, host, optional ca_certs) instead of DUO_* variables.
-    #[arg(long, global = true, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    /// More detail on stderr: -v INFO, -vv DEBUG, -vvv TRACE. Without it RUST_LOG, when set,
+    /// chooses; otherwise only retries that wait a second or more are reported.
+    #[arg(short, long, action = ArgAction::Count, global = true, help_heading = "Global options")]
+    pub verbose: u8,
 }
 
 /// The commands.
@@ -46,10 +35,63 @@ pub enum Command {
     /// Run the main flows end to end against an embedded emulator (no configuration needed).
     Demo(DemoArgs),
     /// Work with the Duo users of an account (needs credentials).
-    #[command(subcommand)]
-    Users(UsersCommand),
+    Users(UsersArgs),
     /// Run a local Duo-compatible Admin API emulator until interrupted.
+    #[command(after_long_help = SEED_FILE_HELP)]
     Emulator(EmulatorArgs),
+}
+
+/// How results are printed (the `users` commands and `demo`).
+#[derive(Debug, Args, Clone, Copy)]
+#[command(next_help_heading = "Output options")]
+pub struct OutputArgs {
+    /// How results are printed: readable tables, one JSON document, or one JSON object per line.
+    /// With json or jsonl a failure is printed on stdout too, as {"error": {...}}.
+    #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+/// Where Duo is and how to reach it (the `users` commands).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Connection options")]
+pub struct ConnectionArgs {
+    /// Credentials file (TOML or JSON: ikey, skey, host, optional ca_certs); wins over DUO_* variables.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Integration key; wins over --config and DUO_IKEY.
+    #[arg(long, global = true, value_name = "IKEY")]
+    pub ikey: Option<String>,
+    /// Secret key; wins over --config and DUO_SKEY. Prefer DUO_SKEY or --config: other local
+    /// users can read a command line.
+    #[arg(long, global = true, value_name = "SKEY")]
+    pub skey: Option<String>,
+    /// API host (api-XXXXXXXX.duosecurity.com, or http://HOST:PORT for a loopback emulator);
+    /// wins over --config and DUO_HOST.
+    #[arg(long, global = true, value_name = "HOST")]
+    pub host: Option<String>,
+    /// Extra CA certificates to trust (PEM bundle), e.g. the emulator's.
+    #[arg(long, global = true, value_name = "PATH", env = "DUO_CA_CERTS")]
+    pub ca_certs: Option<PathBuf>,
+    /// Timeout of each HTTP attempt, in seconds [default: 30].
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub timeout: Option<Duration>,
+    /// Retries after a rate-limited (429) or failed idempotent request [default: 6].
+    #[arg(long, global = true, value_name = "N")]
+    pub max_retries: Option<u32>,
+}
+
+/// `duo-directory users ...`: the connection and output options, then the command.
+#[derive(Debug, Args)]
+pub struct UsersArgs {
+    /// Where Duo is.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    /// How results are printed.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// The command.
+    #[command(subcommand)]
+    pub command: UsersCommand,
 }
 
 /// `duo-directory demo`.
@@ -58,19 +100,42 @@ pub struct DemoArgs {
     /// How many Duo users to seed the emulator's account with.
     #[arg(long, default_value_t = 250, value_name = "N")]
     pub users: usize,
-    /// Seed of the generated users and directory.
-    #[arg(long, default_value_t = 7, value_name = "SEED")]
+    /// Seed (a number) of the generated users and directory.
+    #[arg(long, default_value_t = 7, value_name = "N")]
     pub seed: u64,
+    /// How the summary is printed.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
-/// `duo-directory emulator`.
+/// The seed file's format, shown by `duo-directory emulator --help`.
+pub const SEED_FILE_HELP: &str = "\
+Seed file (--seed-file FILE): one JSON object; both members are optional and no other is allowed.
+
+  {
+    \"users\": [ Duo user objects, as GET /admin/v1/users returns them; each needs
+               a unique, non-empty \"user_id\" and a non-empty \"username\" ],
+    \"directories\": { \"DIRECTORY_KEY\": [ directory users, in the WorkOS Directory Sync
+               shape: \"id\", \"idp_id\", \"directory_id\", \"state\" (active or inactive),
+               \"created_at\", \"updated_at\", and optionally \"first_name\", \"last_name\",
+               \"email\", \"groups\", \"custom_attributes\", \"username\", ... ] }
+  }
+
+For example:
+  {\"users\": [{\"user_id\": \"DU3RP9I2WOC59VZX672N\", \"username\": \"jsmith\",
+              \"realname\": \"Joe Smith\", \"email\": \"jsmith@example.com\", \"status\": \"active\"}]}
+
+Users are added (or replace the generated user with the same user_id); each directory named
+replaces any of that key. A file that cannot be read or is not valid is a usage error (exit 2).";
+
+/// `duo-directory emulator`: only the options that apply to it (no credentials, no output format).
 #[derive(Debug, Args)]
 pub struct EmulatorArgs {
     /// Port to listen on (0 picks a free one; the address is printed).
     #[arg(long, default_value_t = 0)]
     pub port: u16,
-    /// JSON file of users and directories to load at start.
-    #[arg(long = "seed", value_name = "FILE")]
+    /// JSON file of users and directories to load at start (format: see --help).
+    #[arg(long, value_name = "FILE")]
     pub seed_file: Option<PathBuf>,
     /// How many generated users to start with.
     #[arg(long, default_value_t = 0, value_name = "N")]
@@ -83,7 +148,7 @@ pub struct EmulatorArgs {
     pub http: bool,
 }
 
-/// `duo-directory users ...`.
+/// The `users` commands.
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
     /// List users, fetching pages as they are printed.
@@ -96,18 +161,19 @@ pub enum UsersCommand {
     Update(UpdateArgs),
     /// Delete a user permanently (asks first unless --yes).
     Delete(DeleteArgs),
-    /// Create, update or mark for deletion a user from a directory (Sync-DuoUserFromDirectory).
+    /// Create, update or mark for deletion a user from a directory (Sync-DuoUserFromDirectory;
+    /// asks first unless --yes).
     Sync(SyncArgs),
 }
 
 /// `users list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Users per page (1-300) [default: 100].
+    /// Users per page (1-300) [default: 100, or --limit when smaller].
     #[arg(long, value_name = "N")]
     pub page_size: Option<u32>,
-    /// Stop after this many users.
-    #[arg(long, value_name = "N")]
+    /// Ask Duo for at most this many users (pages of at most N) and stop after N.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub limit: Option<u64>,
 }
 
@@ -131,10 +197,15 @@ pub struct SafetyArgs {
     /// Print the exact request that would be sent, and send nothing.
     #[arg(long, visible_alias = "wi")]
     pub what_if: bool,
-    /// Ask for confirmation (y/N on stdin) before sending.
+    /// Ask for confirmation before sending, reading y/N from stdin (even when it is not a terminal,
+    /// so that an answer can be piped).
     #[arg(long, visible_alias = "cf")]
     pub confirm: bool,
 }
+
+/// Help of `--yes`, shared by delete and sync.
+const YES_HELP: &str = "Skip the confirmation. Without --yes (or --confirm) the command asks on the terminal, \
+and refuses with exit code 2 when stdin is not a terminal";
 
 /// Writable user fields, shared by create and update.
 #[derive(Debug, Args, Clone, Default)]
@@ -209,8 +280,7 @@ pub struct UpdateArgs {
 pub struct DeleteArgs {
     /// The user's id (DU...).
     pub user_id: String,
-    /// Do not ask for confirmation.
-    #[arg(long, short = 'y', conflicts_with = "confirm")]
+    #[arg(long, short = 'y', conflicts_with = "confirm", help = YES_HELP)]
     pub yes: bool,
     /// Preview / confirm.
     #[command(flatten)]
@@ -226,6 +296,8 @@ pub struct SyncArgs {
     /// The user's username in the directory.
     #[arg(long)]
     pub username: String,
+    #[arg(long, short = 'y', conflicts_with = "confirm", help = YES_HELP)]
+    pub yes: bool,
     /// Preview / confirm.
     #[command(flatten)]
     pub safety: SafetyArgs,

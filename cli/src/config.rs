@@ -1,9 +1,10 @@
-//! Credentials and client settings: `DUO_IKEY` / `DUO_SKEY` / `DUO_HOST`, or a `--config` file.
+//! Credentials and client settings: `--ikey` / `--skey` / `--host`, then a `--config` file, then
+//! `DUO_IKEY` / `DUO_SKEY` / `DUO_HOST`.
 //!
 //! Error messages here name files, keys and variables, never a value: the secret key must not
 //! reach the terminal even when the file holding it is malformed.
 
-use crate::args::GlobalArgs;
+use crate::args::ConnectionArgs;
 use crate::exit::CliError;
 use duo_directory::{ClientConfig, Scheme};
 use std::path::{Path, PathBuf};
@@ -24,16 +25,17 @@ struct Partial {
     ca_certs: Option<PathBuf>,
 }
 
-/// Builds the client settings from the global flags, the `--config` file and the environment.
-pub fn client_config(global: &GlobalArgs) -> Result<ClientConfig, CliError> {
+/// Builds the client settings from the connection flags, the `--config` file and the environment.
+pub fn client_config(global: &ConnectionArgs) -> Result<ClientConfig, CliError> {
     let from_file = match &global.config {
         Some(path) => read_file(path)?,
         None => Partial::default(),
     };
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-    let ikey = from_file.ikey.or_else(|| env(ENV_IKEY));
-    let skey = from_file.skey.or_else(|| env(ENV_SKEY));
-    let host = from_file.host.or_else(|| env(ENV_HOST));
+    let flag = |value: &Option<String>| value.clone().filter(|v| !v.trim().is_empty());
+    let ikey = flag(&global.ikey).or(from_file.ikey).or_else(|| env(ENV_IKEY));
+    let skey = flag(&global.skey).or(from_file.skey).or_else(|| env(ENV_SKEY));
+    let host = flag(&global.host).or(from_file.host).or_else(|| env(ENV_HOST));
 
     let (Some(ikey), Some(skey), Some(host)) = (ikey.as_ref(), skey.as_ref(), host.as_ref()) else {
         let names: Vec<&str> = [(ENV_IKEY, ikey.is_none()), (ENV_SKEY, skey.is_none()), (ENV_HOST, host.is_none())]
@@ -72,7 +74,7 @@ fn missing(file: Option<&Path>, names: &[&str]) -> CliError {
                 names.iter().map(|n| format!("`{}`", n.trim_start_matches("DUO_").to_lowercase())).collect();
             format!(" and {} does not set {}", path.display(), keys.join(", "))
         }
-        None => "; set DUO_IKEY, DUO_SKEY and DUO_HOST, or pass --config FILE".to_string(),
+        None => "; set DUO_IKEY, DUO_SKEY and DUO_HOST, or pass --config FILE (or --ikey/--skey/--host)".to_string(),
     };
     CliError::Config(format!("missing credentials: {} {verb} not set{hint}", names.join(", ")))
 }

@@ -153,7 +153,7 @@ impl<'a> Demo<'a> {
         }
         self.say(t)?;
         if let Some((before, after)) = updated {
-            self.say(format!("Fields of the existing user {} that the sync changed:", after.username))?;
+            self.say(format!("Fields of the existing user {} that the sync changed:", output::safe(&after.username)))?;
             self.say(output::changes_table(&before, &after))?;
         }
         let expected = [("created", NEW_USERS), ("pending deletion", 1), ("updated", 1)];
@@ -274,7 +274,7 @@ impl<'a> Demo<'a> {
         }
         let mut t = table(&["status", "users"]);
         for (status, n) in &by_status {
-            t.add_row(vec![status.clone(), n.to_string()]);
+            t.add_row([status.clone(), n.to_string()]);
         }
         t.add_row(vec!["total".to_string(), users.len().to_string()]);
         self.say(t)?;

@@ -4,18 +4,30 @@ mod args;
 mod config;
 mod demo;
 mod exit;
+mod listing;
+mod logging;
 mod output;
+mod sanitize;
 mod users;
 
 use args::{Cli, Command, EmulatorArgs};
 use clap::Parser;
+use duo_directory_emulator::EmulatorError;
 use exit::CliError;
+use output::OutputFormat;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     // clap prints usage errors itself and exits with 2 (0 for --help and --version).
     let cli = Cli::parse();
-    exit::report(run(cli))
+    logging::init(cli.global.verbose);
+    let format = match &cli.command {
+        Command::Demo(args) => Some(args.output.output),
+        Command::Users(args) => Some(args.output.output),
+        Command::Emulator(_) => None,
+    };
+    let json = matches!(format, Some(OutputFormat::Json | OutputFormat::Jsonl));
+    exit::report(run(cli), json)
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
@@ -23,8 +35,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
     let runtime = duo_directory::runtime::shared()?;
     runtime.block_on(async move {
         match cli.command {
-            Command::Demo(args) => demo::run(args, cli.global.output).await,
-            Command::Users(command) => users::run(command, &cli.global).await,
+            Command::Demo(args) => {
+                let format = args.output.output;
+                demo::run(args, format).await
+            }
+            Command::Users(args) => users::run(args).await,
             Command::Emulator(args) => emulator(args).await,
         }
     })
@@ -38,5 +53,9 @@ async fn emulator(args: EmulatorArgs) -> Result<(), CliError> {
         json: args.json,
         tls: !args.http,
     };
-    duo_directory_emulator::standalone::run(options).await.map_err(|e| CliError::Emulator(e.to_string()))
+    duo_directory_emulator::standalone::run(options).await.map_err(|e| match e {
+        // The file named on the command line is wrong: a usage error.
+        EmulatorError::SeedFile { .. } => CliError::Usage(e.to_string()),
+        other => CliError::Emulator(other.to_string()),
+    })
 }

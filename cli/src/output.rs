@@ -1,9 +1,11 @@
 //! Rendering: readable tables (comfy-table), one JSON document, or JSON lines.
 
 use crate::exit::CliError;
+use crate::listing::UserSink;
+use crate::sanitize::for_terminal;
 use comfy_table::{ContentArrangement, Table, presets};
 use duo_directory::{PreparedRequest, User};
-use indicatif::ProgressBar;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::io::Write;
 
 /// How results are printed.
@@ -17,19 +19,42 @@ pub enum OutputFormat {
     Jsonl,
 }
 
+/// A table whose every cell is made [safe for a terminal](crate::sanitize) as it is added.
+pub struct SafeTable(Table);
+
+impl SafeTable {
+    /// Adds one row; control and bidirectional characters are shown escaped.
+    pub fn add_row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) -> &mut Self {
+        let cells: Vec<String> = cells.into_iter().map(|c| for_terminal(c.as_ref()).into_owned()).collect();
+        self.0.add_row(cells);
+        self
+    }
+}
+
+impl std::fmt::Display for SafeTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// A table in the house style.
-pub fn table<S: ToString>(header: &[S]) -> Table {
+pub fn table<S: AsRef<str>>(header: &[S]) -> SafeTable {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
     if !header.is_empty() {
-        t.set_header(header.iter().map(ToString::to_string).collect::<Vec<_>>());
+        t.set_header(header.iter().map(|h| for_terminal(h.as_ref()).into_owned()).collect::<Vec<_>>());
     }
-    t
+    SafeTable(t)
 }
 
 /// `""` for `None`.
 pub fn text(value: &Option<String>) -> String {
     value.clone().unwrap_or_default()
+}
+
+/// A value from the server, made safe for a terminal (see [`crate::sanitize`]).
+pub fn safe(value: &str) -> String {
+    for_terminal(value).into_owned()
 }
 
 /// A UNIX time as `YYYY-MM-DD HH:MM:SS UTC`, or empty.
@@ -57,9 +82,9 @@ pub fn aliases(user: &User) -> String {
 /// Column titles of a user listing.
 pub const LIST_HEADER: [&str; 6] = ["user_id", "username", "realname", "email", "status", "aliases"];
 
-/// One row of a user listing.
+/// One row of a user listing, safe for a terminal.
 pub fn list_row(user: &User) -> Vec<String> {
-    vec![
+    [
         user.user_id.clone(),
         user.username.clone(),
         text(&user.realname),
@@ -67,10 +92,13 @@ pub fn list_row(user: &User) -> Vec<String> {
         user.status.to_string(),
         aliases(user),
     ]
+    .iter()
+    .map(|cell| safe(cell))
+    .collect()
 }
 
 /// A listing of users.
-pub fn list_table<'a>(users: impl IntoIterator<Item = &'a User>) -> Table {
+pub fn list_table<'a>(users: impl IntoIterator<Item = &'a User>) -> SafeTable {
     let mut t = table(&LIST_HEADER);
     for user in users {
         t.add_row(list_row(user));
@@ -113,7 +141,7 @@ impl OrIfEmpty for String {
 }
 
 /// One user as a two-column table.
-pub fn user_table(user: &User) -> Table {
+pub fn user_table(user: &User) -> SafeTable {
     let mut t = table(&["field", "value"]);
     for (name, value) in user_fields(user) {
         t.add_row(vec![name.to_string(), value]);
@@ -122,7 +150,7 @@ pub fn user_table(user: &User) -> Table {
 }
 
 /// Before and after of one user; changed rows are marked with `*`.
-pub fn diff_table(before: &User, after: &User) -> (Table, usize) {
+pub fn diff_table(before: &User, after: &User) -> (SafeTable, usize) {
     let mut t = table(&["", "field", "before", "after"]);
     let mut changed = 0;
     for ((name, old), (_, new)) in user_fields(before).into_iter().zip(user_fields(after)) {
@@ -138,7 +166,7 @@ pub fn diff_table(before: &User, after: &User) -> (Table, usize) {
 }
 
 /// Only the fields that differ between two versions of a user.
-pub fn changes_table(before: &User, after: &User) -> Table {
+pub fn changes_table(before: &User, after: &User) -> SafeTable {
     let mut t = table(&["field", "before", "after"]);
     for ((name, old), (_, new)) in user_fields(before).into_iter().zip(user_fields(after)) {
         if old != new {
@@ -149,7 +177,7 @@ pub fn changes_table(before: &User, after: &User) -> Table {
 }
 
 /// A prepared (unsent) request as a table: method, path, query, body and every header.
-pub fn request_table(request: &PreparedRequest) -> Table {
+pub fn request_table(request: &PreparedRequest) -> SafeTable {
     let mut t = table(&["part", "value"]);
     t.add_row(vec!["method".to_string(), request.method.clone()]);
     t.add_row(vec!["path".to_string(), request.path.clone()]);
@@ -184,10 +212,13 @@ pub fn print_users(out: &mut impl Write, format: OutputFormat, users: &[User]) -
     for user in users {
         sink.push(user);
     }
-    sink.finish(out, None)
+    sink.finish(out)
 }
 
 /// Prints a `--what-if` preview: the request that was not sent.
+///
+/// In JSON the request's `headers` are one object (`{"Host": ..., "Date": ...}`, in the order they
+/// would be sent), the shape of the Python binding's `PreparedRequest.headers`.
 pub fn print_preview(
     out: &mut impl Write,
     format: OutputFormat,
@@ -197,18 +228,25 @@ pub fn print_preview(
 ) -> Result<(), CliError> {
     match format {
         OutputFormat::Table => {
-            line(out, format!("What if: performing the operation \"{operation}\" on target \"{target}\"."))?;
+            line(out, format!("What if: performing the operation \"{}\" on target \"{}\".", operation, safe(target)))?;
             line(out, request_table(request))?;
             line(out, "Not sent: --what-if only shows the request.")
         }
         OutputFormat::Json | OutputFormat::Jsonl => {
-            let doc = serde_json::json!({
-                "what_if": true,
-                "sent": false,
-                "operation": operation,
-                "target": target,
-                "request": request,
-            });
+            let doc = PreviewDoc {
+                what_if: true,
+                sent: false,
+                operation,
+                target,
+                request: RequestDoc {
+                    method: &request.method,
+                    path: &request.path,
+                    params: &request.params,
+                    query: &request.query,
+                    body: request.body.as_ref().map(duo_directory::Body::text),
+                    headers: HeaderObject(&request.headers),
+                },
+            };
             let text = if format == OutputFormat::Json {
                 serde_json::to_string_pretty(&doc)
             } else {
@@ -219,71 +257,36 @@ pub fn print_preview(
     }
 }
 
-/// Collects or streams a listing: JSON lines and the JSON array are written page by page,
-/// a table is printed once complete (its column widths need every row).
-pub struct UserSink {
-    format: OutputFormat,
-    buffer: String,
-    rows: Vec<Vec<String>>,
-    count: u64,
+/// The JSON document of a `--what-if` preview.
+#[derive(serde::Serialize)]
+struct PreviewDoc<'a> {
+    what_if: bool,
+    sent: bool,
+    operation: &'a str,
+    target: &'a str,
+    request: RequestDoc<'a>,
 }
 
-impl UserSink {
-    /// An empty listing.
-    pub fn new(format: OutputFormat) -> Self {
-        UserSink { format, buffer: String::new(), rows: Vec::new(), count: 0 }
-    }
+/// A prepared request in JSON: [`PreparedRequest`]'s fields, headers as one object.
+#[derive(serde::Serialize)]
+struct RequestDoc<'a> {
+    method: &'a str,
+    path: &'a str,
+    params: &'a duo_directory::Params,
+    query: &'a str,
+    body: Option<&'a str>,
+    headers: HeaderObject<'a>,
+}
 
-    /// How many users were pushed.
-    pub fn count(&self) -> u64 {
-        self.count
-    }
+/// Header pairs as a JSON object, in order.
+struct HeaderObject<'a>(&'a [(String, String)]);
 
-    /// Adds one user.
-    pub fn push(&mut self, user: &User) {
-        match self.format {
-            OutputFormat::Table => self.rows.push(list_row(user)),
-            OutputFormat::Json => {
-                self.buffer.push_str(if self.count == 0 { "[\n  " } else { ",\n  " });
-                self.buffer.push_str(&user.to_json());
-            }
-            OutputFormat::Jsonl => {
-                self.buffer.push_str(&user.to_json());
-                self.buffer.push('\n');
-            }
+impl Serialize for HeaderObject<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in self.0 {
+            map.serialize_entry(name, value)?;
         }
-        self.count += 1;
-    }
-
-    /// Writes what is buffered (above the progress bar, if one is drawn).
-    pub fn flush(&mut self, out: &mut impl Write, bar: Option<&ProgressBar>) -> Result<(), CliError> {
-        if self.buffer.is_empty() {
-            return Ok(());
-        }
-        let text = std::mem::take(&mut self.buffer);
-        let mut write = || -> std::io::Result<()> {
-            out.write_all(text.as_bytes())?;
-            out.flush()
-        };
-        match bar {
-            Some(bar) => bar.suspend(write)?,
-            None => write()?,
-        }
-        Ok(())
-    }
-
-    /// Ends the listing.
-    pub fn finish(mut self, out: &mut impl Write, bar: Option<&ProgressBar>) -> Result<(), CliError> {
-        match self.format {
-            OutputFormat::Table => {
-                let mut t = table(&LIST_HEADER);
-                t.add_rows(std::mem::take(&mut self.rows));
-                let plural = if self.count == 1 { "" } else { "s" };
-                self.buffer = format!("{t}\n{} user{plural}\n", self.count);
-            }
-            OutputFormat::Json => self.buffer.push_str(if self.count == 0 { "[]\n" } else { "\n]\n" }),
-            OutputFormat::Jsonl => {}
-        }
-        self.flush(out, bar)
+        map.end()
     }
 }

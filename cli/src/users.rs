@@ -1,29 +1,31 @@
 //! `duo-directory users ...`: each command converts its arguments, calls the core client and prints.
 
 use crate::args::{
-    CreateArgs, DeleteArgs, GetArgs, GlobalArgs, ListArgs, SafetyArgs, SyncArgs, UpdateArgs, UserFields, UsersCommand,
+    CreateArgs, DeleteArgs, GetArgs, ListArgs, SafetyArgs, SyncArgs, UpdateArgs, UserFields, UsersArgs, UsersCommand,
 };
 use crate::exit::CliError;
-use crate::output::{self, OutputFormat, UserSink};
+use crate::listing::UserSink;
+use crate::output::{self, OutputFormat};
 use duo_directory::{Client, PreparedRequest, UserCreate, UserUpdate};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{BufRead, IsTerminal, Write};
 
-/// Runs one `users` command.
-pub async fn run(command: UsersCommand, global: &GlobalArgs) -> Result<(), CliError> {
-    let client = Client::new(crate::config::client_config(global)?)?;
-    let format = global.output;
+/// Runs one `users` command. What it printed is flushed before any error is reported.
+pub async fn run(args: UsersArgs) -> Result<(), CliError> {
+    let client = Client::new(crate::config::client_config(&args.connection)?)?;
+    let format = args.output.output;
     let mut out = std::io::BufWriter::new(std::io::stdout());
-    match command {
-        UsersCommand::List(args) => list(&client, &args, format, &mut out).await?,
-        UsersCommand::Get(args) => get(&client, args, format, &mut out).await?,
-        UsersCommand::Create(args) => create(&client, args, format, &mut out).await?,
-        UsersCommand::Update(args) => update(&client, args, format, &mut out).await?,
-        UsersCommand::Delete(args) => delete(&client, args, format, &mut out).await?,
-        UsersCommand::Sync(args) => sync(&client, args, format, &mut out).await?,
-    }
-    out.flush()?;
-    Ok(())
+    let result = match args.command {
+        UsersCommand::List(args) => list(&client, &args, format, &mut out).await,
+        UsersCommand::Get(args) => get(&client, args, format, &mut out).await,
+        UsersCommand::Create(args) => create(&client, args, format, &mut out).await,
+        UsersCommand::Update(args) => update(&client, args, format, &mut out).await,
+        UsersCommand::Delete(args) => delete(&client, args, format, &mut out).await,
+        UsersCommand::Sync(args) => sync(&client, args, format, &mut out).await,
+    };
+    let flushed = out.flush();
+    result?;
+    Ok(flushed?)
 }
 
 /// A progress bar on stderr, or `None` when stderr is not a terminal.
@@ -39,32 +41,52 @@ pub fn progress_bar() -> Option<ProgressBar> {
     Some(bar)
 }
 
+/// The page size a listing asks for: `--page-size` (or Duo's default), never more than `--limit`.
+pub fn list_page_size(page_size: Option<u32>, limit: Option<u64>) -> Option<u32> {
+    let limit = limit.map(|n| u32::try_from(n).unwrap_or(u32::MAX).min(duo_directory::MAX_PAGE_SIZE));
+    match (page_size, limit) {
+        (Some(size), Some(limit)) => Some(size.min(limit)),
+        (None, limit) => limit,
+        (size, None) => size,
+    }
+}
+
 async fn list(client: &Client, args: &ListArgs, format: OutputFormat, out: &mut impl Write) -> Result<(), CliError> {
-    let mut pager = client.list_users(args.page_size)?;
+    let mut pager = client.list_users(list_page_size(args.page_size, args.limit))?;
     let bar = progress_bar();
     let mut sink = UserSink::new(format);
     let limit = args.limit.unwrap_or(u64::MAX);
-    while sink.count() < limit {
-        let Some(page) = pager.next_page().await? else { break };
-        if let (Some(bar), Some(total)) = (&bar, page.metadata.total_objects) {
-            bar.set_length(total.min(limit));
-        }
-        for lazy in page.users {
-            if sink.count() >= limit {
-                break;
+    let fetched = async {
+        while sink.count() < limit {
+            let Some(page) = pager.next_page().await? else { break };
+            if let (Some(bar), Some(total)) = (&bar, page.metadata.total_objects) {
+                bar.set_length(total.min(limit));
             }
-            sink.push(&lazy.into_user()?);
+            for lazy in page.users {
+                if sink.count() >= limit {
+                    break;
+                }
+                sink.push(&lazy.into_user()?);
+            }
+            if let Some(bar) = &bar {
+                bar.set_position(sink.count());
+                bar.set_message(format!("page {}", pager.pages_fetched()));
+            }
+            sink.flush(out, bar.as_ref())?;
         }
-        if let Some(bar) = &bar {
-            bar.set_position(sink.count());
-            bar.set_message(format!("page {}", pager.pages_fetched()));
-        }
-        sink.flush(out, bar.as_ref())?;
+        Ok::<(), CliError>(())
     }
+    .await;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    sink.finish(out, None)
+    match fetched {
+        Ok(()) => sink.finish(out),
+        Err(e) => {
+            sink.abort(out)?;
+            Err(e)
+        }
+    }
 }
 
 async fn get(client: &Client, args: GetArgs, format: OutputFormat, out: &mut impl Write) -> Result<(), CliError> {
@@ -80,10 +102,8 @@ async fn get(client: &Client, args: GetArgs, format: OutputFormat, out: &mut imp
         return output::print_user(out, format, &user);
     }
     if let Some(email) = &args.email {
+        // A search: no match is an empty list, not a failure.
         let users = client.get_users_by_email(email).await?;
-        if users.is_empty() {
-            return Err(CliError::NotFound(format!("no user has the email address {email:?}")));
-        }
         return output::print_users(out, format, &users);
     }
     Err(CliError::Usage("give a USER_ID, --username or --email".into()))
@@ -171,19 +191,22 @@ async fn delete(client: &Client, args: DeleteArgs, format: OutputFormat, out: &m
 async fn sync(client: &Client, args: SyncArgs, format: OutputFormat, out: &mut impl Write) -> Result<(), CliError> {
     let request = client.preview().sync_user_from_directory(&args.directory_key, &args.username)?;
     let target = format!("{} from directory {}", args.username, args.directory_key);
-    if !proceed(out, format, args.safety, false, "Synchronize user from directory", &target, &request)? {
+    // A sync may mark the user for deletion: ask unless --yes.
+    if !proceed(out, format, args.safety, !args.yes, "Synchronize user from directory", &target, &request)? {
         return Ok(());
     }
     let user = client.sync_user_from_directory(&args.directory_key, &args.username).await?;
     output::print_user(out, format, &user)
 }
 
-/// `-WhatIf` prints the request and stops (`Ok(false)`); `-Confirm` (or `ask_anyway`) asks first.
+/// `-WhatIf` prints the request and stops (`Ok(false)`). `--confirm` asks first, reading the answer
+/// from stdin whatever it is; `ask_by_default` (delete, sync without `--yes`) asks only on a
+/// terminal and otherwise refuses with a usage error, so that a script never blocks on a prompt.
 fn proceed(
     out: &mut impl Write,
     format: OutputFormat,
     safety: SafetyArgs,
-    ask_anyway: bool,
+    ask_by_default: bool,
     operation: &str,
     target: &str,
     request: &PreparedRequest,
@@ -192,7 +215,16 @@ fn proceed(
         output::print_preview(out, format, operation, target, request)?;
         return Ok(false);
     }
-    if safety.confirm || ask_anyway {
+    if safety.confirm {
+        confirm(operation, target)?;
+    } else if ask_by_default {
+        if !std::io::stdin().is_terminal() {
+            return Err(CliError::Usage(format!(
+                "refusing to {} without confirmation: stdin is not a terminal; pass --yes to proceed \
+                 (or --what-if to see the request)",
+                operation.to_lowercase()
+            )));
+        }
         confirm(operation, target)?;
     }
     Ok(true)
@@ -204,8 +236,9 @@ fn confirm(operation: &str, target: &str) -> Result<(), CliError> {
     write!(
         err,
         "Confirm\nAre you sure you want to perform this action?\n\
-         Performing the operation \"{operation}\" on target \"{target}\".\n\
-         [y] Yes  [N] No (default is \"N\"): "
+         Performing the operation \"{operation}\" on target \"{}\".\n\
+         [y] Yes  [N] No (default is \"N\"): ",
+        crate::sanitize::for_terminal(target)
     )?;
     err.flush()?;
     let mut answer = String::new();

@@ -1,62 +1,11 @@
 //! The `duo-directory` binary end to end: the demo, and `users ...` against an in-process emulator.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, missing_docs)]
 
-use assert_cmd::Command;
-use duo_directory_emulator::{Emulator, EmulatorConfig};
+mod common;
+
+use common::{Served, bare, stdout_of};
 use predicates::prelude::*;
 use std::io::{BufRead, BufReader};
-use std::time::Duration;
-
-/// An emulator serving on its own runtime while the binary runs as a child process.
-struct Served {
-    emulator: Option<Emulator>,
-    runtime: tokio::runtime::Runtime,
-}
-
-impl Served {
-    fn start(users: usize) -> Served {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        let config = EmulatorConfig { generated_users: users, seed: 11, ..EmulatorConfig::default() };
-        let emulator = runtime.block_on(Emulator::start(config)).unwrap();
-        Served { emulator: Some(emulator), runtime }
-    }
-
-    fn emulator(&self) -> &Emulator {
-        self.emulator.as_ref().unwrap()
-    }
-
-    /// The binary with credentials in the environment and the emulator's CA on the command line.
-    fn cmd(&self) -> Command {
-        let e = self.emulator();
-        let mut cmd = bare();
-        cmd.env("DUO_IKEY", e.ikey()).env("DUO_SKEY", e.skey()).env("DUO_HOST", e.host());
-        cmd.arg("--ca-certs").arg(e.ca_cert_path().unwrap());
-        cmd
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        if let Some(e) = self.emulator.take() {
-            self.runtime.block_on(e.shutdown());
-        }
-    }
-}
-
-/// The binary with no DUO_* variable inherited.
-fn bare() -> Command {
-    let mut cmd = Command::cargo_bin("duo-directory").unwrap();
-    for var in ["DUO_IKEY", "DUO_SKEY", "DUO_HOST", "DUO_CA_CERTS"] {
-        cmd.env_remove(var);
-    }
-    cmd.timeout(Duration::from_secs(60));
-    cmd
-}
-
-fn stdout_of(cmd: &mut Command) -> String {
-    let out = cmd.assert().success().get_output().stdout.clone();
-    String::from_utf8(out).unwrap()
-}
 
 #[test]
 fn demo_runs_the_main_flows_and_proves_the_preview_was_not_sent() {
@@ -106,7 +55,7 @@ fn list_as_json_is_one_array_with_every_user() {
 fn list_as_jsonl_is_one_user_per_line_and_honours_limit() {
     let served = Served::start(120);
     let out =
-        stdout_of(served.cmd().args(["--output", "jsonl", "users", "list", "--page-size", "50", "--limit", "75"]));
+        stdout_of(served.cmd().args(["users", "--output", "jsonl", "list", "--page-size", "50", "--limit", "75"]));
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 75);
     for line in lines {
@@ -175,16 +124,25 @@ fn create_update_delete_round_trip() {
     assert_eq!(updated["status"], "disabled");
     assert_eq!(updated["notes"], "left");
     assert!(updated["alias2"].is_null() || updated["alias2"] == "", "{updated}");
-    // delete asks first; no answer on stdin declines and sends nothing
+    // delete asks first; with stdin not a terminal it refuses (usage error) and sends nothing
     served
         .cmd()
         .args(["users", "delete", &id])
+        .write_stdin("y\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("stdin is not a terminal; pass --yes"));
+    assert!(served.emulator().user(&id).is_some());
+    // --confirm reads the answer from stdin; no answer declines
+    served
+        .cmd()
+        .args(["users", "delete", &id, "--confirm"])
         .write_stdin("")
         .assert()
         .code(1)
         .stderr(predicate::str::contains("nothing was sent"));
     assert!(served.emulator().user(&id).is_some());
-    served.cmd().args(["users", "delete", &id]).write_stdin("y\n").assert().success();
+    served.cmd().args(["users", "delete", &id, "--yes"]).assert().success();
     assert!(served.emulator().user(&id).is_none());
 }
 
@@ -264,11 +222,11 @@ fn config_file_supplies_credentials() {
         format!("ikey = {:?}\nskey = {:?}\nhost = {:?}\nca_certs = {ca:?}\n", e.ikey(), e.skey(), e.host()),
     )
     .unwrap();
-    let out = stdout_of(bare().arg("--config").arg(&path).args(["users", "list", "-o", "json"]));
+    let out = stdout_of(bare().args(["users", "list", "-o", "json", "--config"]).arg(&path));
     assert_eq!(serde_json::from_str::<Vec<serde_json::Value>>(&out).unwrap().len(), 4);
     // A malformed file names the line, never the secret.
     std::fs::write(&path, format!("ikey = {:?}\nskey = \"{}\n", e.ikey(), e.skey())).unwrap();
-    let output = bare().arg("--config").arg(&path).args(["users", "list"]).assert().code(2).get_output().clone();
+    let output = bare().args(["users", "--config"]).arg(&path).arg("list").assert().code(2).get_output().clone();
     assert!(!String::from_utf8_lossy(&output.stderr).contains(e.skey()));
 }
 
@@ -309,6 +267,8 @@ fn emulator_json_http_prints_one_json_line() {
     child.kill().unwrap();
     child.wait().unwrap();
     let doc: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
-    assert!(doc["host"].as_str().unwrap().starts_with("127.0.0.1:"), "{doc}");
+    let host = doc["host"].as_str().unwrap();
+    let port: u16 = host.rsplit_once(':').unwrap().1.parse().unwrap();
+    assert!(port > 0, "{doc}");
     assert!(doc["ikey"].is_string() && doc["skey"].is_string(), "{doc}");
 }

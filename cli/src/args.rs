@@ -146,6 +146,10 @@ pub struct EmulatorArgs {
     /// Serve plain HTTP instead of HTTPS (loopback only).
     #[arg(long)]
     pub http: bool,
+    /// Answer a request whose signature does not match with the canonical string the emulator
+    /// expected (in `message_detail` and `expected_canonical`), to diff against your own.
+    #[arg(long)]
+    pub debug_signatures: bool,
 }
 
 /// The `users` commands.

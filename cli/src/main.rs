@@ -52,6 +52,7 @@ async fn emulator(args: EmulatorArgs) -> Result<(), CliError> {
         users: args.users,
         json: args.json,
         tls: !args.http,
+        debug_signatures: args.debug_signatures,
     };
     duo_directory_emulator::standalone::run(options).await.map_err(|e| match e {
         // The file named on the command line is wrong: a usage error.

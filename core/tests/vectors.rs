@@ -5,8 +5,8 @@ mod common;
 
 use common::{params_from_json, vector_file};
 use duo_directory::canon_json::params_to_json;
-use duo_directory::sign::{canon_params, verify_authorization};
-use duo_directory::{Secret, SigVersion, SignOptions, sign_request};
+use duo_directory::sign::canon_params;
+use duo_directory::{SigVersion, SignOptions, sign_request};
 use serde_json::Value;
 
 #[test]
@@ -46,17 +46,6 @@ fn every_signing_vector_matches_canonical_body_and_authorization() {
         if let Some(body) = v["body"].as_str().filter(|b| !b.is_empty()) {
             assert_eq!(signed.body.as_ref().map(duo_directory::Body::text), Some(body), "{name}: body");
         }
-        // and the verifier accepts what the official client produced
-        assert_eq!(
-            verify_authorization(
-                v["authorization"].as_str().unwrap(),
-                v["canonical"].as_str().unwrap(),
-                &Secret::new(skey)
-            )
-            .as_deref(),
-            Some(ikey),
-            "{name}: verify"
-        );
         checked += 1;
     }
     assert_eq!(checked, vectors.len());
@@ -77,25 +66,6 @@ fn generated_parameter_maps_canonicalise_as_duo_client_does() {
         }
     }
     assert!(bodies >= 100, "json bodies checked: {bodies}");
-}
-
-#[test]
-fn a_tampered_signature_is_refused() {
-    let signed = sign_request(
-        "DIWJ8X6AEYOR5OMC6TQ1",
-        "Zh5eGmUq9zpfQnyUIu5OL9iWoMMv5ZNmk3zLJ4Ep",
-        "GET",
-        "api-3f2a91c4.duosecurity.com",
-        "/admin/v1/users",
-        &Default::default(),
-        &SignOptions::default(),
-    )
-    .unwrap();
-    let skey = Secret::new("Zh5eGmUq9zpfQnyUIu5OL9iWoMMv5ZNmk3zLJ4Ep");
-    assert!(verify_authorization(&signed.authorization, &signed.canonical, &skey).is_some());
-    let other = signed.canonical.replace("/admin/v1/users", "/admin/v1/userz");
-    assert!(verify_authorization(&signed.authorization, &other, &skey).is_none());
-    assert!(verify_authorization(&signed.authorization, &signed.canonical, &Secret::new("wrong")).is_none());
 }
 
 #[test]

@@ -2,12 +2,13 @@
 //! (v2 with HMAC-SHA1 or HMAC-SHA512, v5), over the canonical string rebuilt from what arrived.
 
 use crate::Shared;
-use crate::server::{Reply, fail};
+use crate::form::to_params;
+use crate::reply::{Reply, fail, fail_with};
+use crate::verify::{server_canonical, verify_authorization};
 use axum::http::{HeaderMap, Uri, header};
 use base64::Engine;
 use duo_directory::date::parse_rfc2822_date;
-use duo_directory::sign::{canon_params, server_canonical, verify_authorization};
-use duo_directory::{ParamValue, Params};
+use duo_directory::sign::canon_params;
 use std::time::{Duration, SystemTime};
 
 /// What the verifier needs from a request.
@@ -31,24 +32,22 @@ fn bad_signature(detail: &str) -> Reply {
     fail(40103, "Invalid signature in request credentials", Some(detail))
 }
 
-/// Groups decoded pairs into core's [`Params`] (repeated names become lists).
-pub(crate) fn to_params(pairs: &[(String, String)]) -> Params {
-    let mut grouped: Vec<(&str, Vec<String>)> = Vec::new();
-    for (k, v) in pairs {
-        match grouped.iter_mut().find(|(name, _)| *name == k.as_str()) {
-            Some((_, values)) => values.push(v.clone()),
-            None => grouped.push((k.as_str(), vec![v.clone()])),
+/// The 401 / 40103 of a signature that matches none of the accepted canonical strings. In
+/// debug mode it carries the first canonical string the emulator tried (never a key or a
+/// signature), as `expected_canonical` and in `message_detail`.
+fn signature_mismatch(debug: bool, expected: Option<&str>) -> Reply {
+    match expected.filter(|_| debug) {
+        Some(canonical) => {
+            let detail = format!("expected canonical string: {}", canonical.replace('\n', "\\n"));
+            fail_with(
+                40103,
+                "Invalid signature in request credentials",
+                Some(&detail),
+                &[("expected_canonical", canonical)],
+            )
         }
+        None => bad_signature("the signature does not match the request"),
     }
-    let mut params = Params::new();
-    for (name, mut values) in grouped {
-        if values.len() == 1 {
-            params.insert(name, ParamValue::One(values.pop().unwrap_or_default()));
-        } else {
-            params.insert(name, ParamValue::Many(values));
-        }
-    }
-    params
 }
 
 /// Checks the request's credentials; `Err` carries the 401 answer to send.
@@ -85,7 +84,7 @@ pub(crate) fn verify(shared: &Shared, req: &Incoming<'_>) -> Result<(), Reply> {
         128 => &[5, 2],
         _ => return Err(bad_signature("the signature is neither 40 nor 128 hex digits")),
     };
-    // Clients sign the host they were configured with: `127.0.0.1:PORT` normally; `duo_client`
+    // Clients sign the host they were configured with: `localhost:PORT` normally; `duo_client`
     // given `host="localhost", port=PORT` signs `localhost` while sending `Host: localhost:PORT`.
     let mut hosts = vec![host.as_str()];
     if let Some((name, port)) = host.rsplit_once(':')
@@ -95,6 +94,7 @@ pub(crate) fn verify(shared: &Shared, req: &Incoming<'_>) -> Result<(), Reply> {
     {
         hosts.push(name);
     }
+    let mut first_tried: Option<String> = None;
     for &version in versions {
         let (params_line, body): (&str, &[u8]) = if version == 5 { (&query_line, req.body) } else { (&v2_line, b"") };
         for signed_host in &hosts {
@@ -103,9 +103,10 @@ pub(crate) fn verify(shared: &Shared, req: &Incoming<'_>) -> Result<(), Reply> {
             if verify_authorization(authorization, &canonical, &shared.skey).is_some() {
                 return Ok(());
             }
+            first_tried.get_or_insert(canonical);
         }
     }
-    Err(bad_signature("the signature does not match the request"))
+    Err(signature_mismatch(shared.debug_signatures, first_tried.as_deref()))
 }
 
 /// `Basic base64(ikey:hexsig)` → (ikey, hexsig).

@@ -3,7 +3,7 @@
 
 use crate::Shared;
 use crate::ids::{now_unix, random_user_id};
-use crate::server::{Reply, fail};
+use crate::reply::{Reply, fail};
 use crate::store::{Store, directory_user_matches};
 use bytes::{Bytes, BytesMut};
 use duo_directory::{DirectoryUser, DirectoryUserState, MAX_FIELD_LEN, MAX_NOTES_LEN, User, UserStatus};

@@ -20,24 +20,45 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 mod auth;
+mod ca_file;
 mod control;
+mod error;
+mod fault;
+mod form;
 pub mod generator;
 mod handlers;
 mod ids;
+mod listen;
+mod reply;
 pub mod seed_file;
 mod server;
 pub mod standalone;
 mod store;
 mod tls;
+pub mod verify;
 
+pub use error::EmulatorError;
+pub use fault::{Fault, FaultKind, FaultOptions};
+
+use ca_file::CaFile;
 use control::Control;
 use duo_directory::{ClientConfig, DirectoryUser, Scheme, Secret, User};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use store::Store;
+
+/// The users of a directory loaded at start (see [`EmulatorConfig::directories`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum DirectoryMembers {
+    /// Exactly these users.
+    Users(Vec<DirectoryUser>),
+    /// This many realistic users from [`generator::directory_users`] (with the directory key as
+    /// the directory id and [`EmulatorConfig::seed`] as the seed).
+    Generated(usize),
+}
 
 /// Settings of an emulator. Start from [`EmulatorConfig::default`] and change what you need.
 /// `Debug` prints the secret key as `***`.
@@ -50,7 +71,9 @@ pub struct EmulatorConfig {
     /// Serve HTTPS with a freshly generated CA and a leaf certificate for `127.0.0.1`, `localhost`
     /// and `::1` (default `true`); `false` serves plain HTTP.
     pub tls: bool,
-    /// Address to listen on (default `127.0.0.1`).
+    /// Address to listen on. The default, `127.0.0.1`, means the loopback of both families:
+    /// `127.0.0.1` and `::1` (when this machine has it) on the same port, advertised as
+    /// `localhost:PORT`. Any other address is served alone and advertised as `addr:port`.
     pub bind: IpAddr,
     /// Port to listen on; `0` (the default) picks a free port.
     pub port: u16,
@@ -63,6 +86,13 @@ pub struct EmulatorConfig {
     pub generated_users: usize,
     /// Seed of the generator (default 42).
     pub seed: u64,
+    /// Directories (key, members) for `POST /admin/v1/users/directorysync/{key}/syncuser`,
+    /// loaded at start (default none).
+    pub directories: Vec<(String, DirectoryMembers)>,
+    /// Explain signature failures (default `false`): a 401 / 40103 for a signature that does not
+    /// match also carries the canonical string the emulator expected, as the member
+    /// `expected_canonical` and in `message_detail`. Never the secret key or a signature.
+    pub debug_signatures: bool,
 }
 
 impl std::fmt::Debug for EmulatorConfig {
@@ -77,6 +107,8 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("generated_users", &self.generated_users)
             .field("seed", &self.seed)
+            .field("directories", &self.directories)
+            .field("debug_signatures", &self.debug_signatures)
             .finish()
     }
 }
@@ -93,57 +125,8 @@ impl Default for EmulatorConfig {
             max_body_bytes: 64 * 1024,
             generated_users: 0,
             seed: 42,
-        }
-    }
-}
-
-/// A fault to inject: the next `count` requests (of any kind, in order of arrival) get it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fault {
-    /// Answer 429 `{"stat":"FAIL","code":42901,"message":"Too Many Requests"}`, with a
-    /// `Retry-After: <seconds>` header when `retry_after` is given.
-    RateLimited {
-        /// How many requests get this answer.
-        count: u32,
-        /// Seconds to announce in `Retry-After`, if any.
-        retry_after: Option<u64>,
-    },
-    /// Answer with this HTTP status (e.g. 500, 502, 503) and a Duo FAIL envelope whose code is
-    /// `status * 100 + 1`.
-    ServerError {
-        /// How many requests get this answer.
-        count: u32,
-        /// The HTTP status to answer.
-        status: u16,
-    },
-    /// Wait `delay`, then handle the request normally.
-    Delay {
-        /// How many requests are delayed.
-        count: u32,
-        /// How long each waits.
-        delay: Duration,
-    },
-    /// Start a 200 response and abort the connection before the body is complete.
-    DropConnection {
-        /// How many requests are dropped.
-        count: u32,
-    },
-    /// Answer 200 with a truncated, invalid JSON body.
-    MalformedBody {
-        /// How many requests get this answer.
-        count: u32,
-    },
-}
-
-impl Fault {
-    /// How many requests this fault applies to.
-    pub fn count(&self) -> u32 {
-        match self {
-            Fault::RateLimited { count, .. }
-            | Fault::ServerError { count, .. }
-            | Fault::Delay { count, .. }
-            | Fault::DropConnection { count }
-            | Fault::MalformedBody { count } => *count,
+            directories: Vec::new(),
+            debug_signatures: false,
         }
     }
 }
@@ -162,43 +145,13 @@ pub struct RecordedRequest {
     pub status: u16,
 }
 
-/// Why the emulator could not start or load its data.
-#[derive(thiserror::Error, Debug)]
-#[non_exhaustive]
-pub enum EmulatorError {
-    /// The listening socket could not be opened (address in use, permission denied, ...).
-    #[error("cannot listen on {addr}: {message}")]
-    Bind {
-        /// The address asked for.
-        addr: SocketAddr,
-        /// The operating system's reason.
-        message: String,
-    },
-    /// The TLS certificates or configuration could not be built.
-    #[error("cannot set up TLS: {0}")]
-    Tls(String),
-    /// A seed file could not be read or is not valid.
-    #[error("seed file {path}: {message}")]
-    SeedFile {
-        /// The seed file.
-        path: PathBuf,
-        /// What is wrong with it.
-        message: String,
-    },
-    /// The configuration is not usable (empty keys, ...).
-    #[error("invalid emulator configuration: {0}")]
-    Config(String),
-    /// Any other I/O failure (writing the CA file, waiting for signals, printing, ...).
-    #[error("{0}")]
-    Io(String),
-}
-
 /// State shared by the handle and the server tasks.
 pub(crate) struct Shared {
     pub(crate) ikey: String,
     pub(crate) skey: Secret,
     pub(crate) max_clock_skew: Duration,
     pub(crate) max_body_bytes: usize,
+    pub(crate) debug_signatures: bool,
     pub(crate) store: RwLock<Store>,
     pub(crate) control: Control,
     pub(crate) request_count: AtomicU64,
@@ -219,9 +172,9 @@ impl Shared {
 pub struct Emulator {
     shared: Arc<Shared>,
     addr: SocketAddr,
+    host: String,
     scheme: Scheme,
-    ca_pem: Option<String>,
-    ca_file: Option<tempfile::NamedTempFile>,
+    ca: Option<CaFile>,
     server: server::ServerHandle,
 }
 
@@ -237,7 +190,8 @@ impl std::fmt::Debug for Emulator {
 }
 
 impl Emulator {
-    /// Binds the socket, spawns the server on the current tokio runtime and returns at once.
+    /// Binds the socket(s), spawns the server on the current tokio runtime and returns at once.
+    /// (From code that is not async, use [`Emulator::start_blocking`].)
     pub async fn start(config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
         if config.ikey.trim().is_empty() {
             return Err(EmulatorError::Config("the integration key is empty".into()));
@@ -249,47 +203,84 @@ impl Emulator {
         if config.generated_users > 0 {
             store.append_generated(generator::users(config.generated_users, config.seed));
         }
+        for (key, members) in &config.directories {
+            let users = match members {
+                DirectoryMembers::Users(users) => users.clone(),
+                DirectoryMembers::Generated(count) => generator::directory_users(key, *count, config.seed),
+            };
+            store.set_directory(key, users);
+        }
         let shared = Arc::new(Shared {
             ikey: config.ikey.clone(),
             skey: Secret::new(config.skey.clone()),
             max_clock_skew: config.max_clock_skew,
             max_body_bytes: config.max_body_bytes,
+            debug_signatures: config.debug_signatures,
             store: RwLock::new(store),
             control: Control::default(),
             request_count: AtomicU64::new(0),
         });
-        let requested = SocketAddr::new(config.bind, config.port);
-        let listener = tokio::net::TcpListener::bind(requested)
-            .await
-            .map_err(|e| EmulatorError::Bind { addr: requested, message: e.to_string() })?;
-        let addr =
-            listener.local_addr().map_err(|e| EmulatorError::Bind { addr: requested, message: e.to_string() })?;
-        let (acceptor, ca_pem, ca_file) = if config.tls {
+        let listening = listen::listen(config.bind, config.port).await?;
+        let (acceptor, ca) = if config.tls {
+            ca_file::sweep_stale();
             let material = tls::generate(config.bind)?;
-            let ca_file = tls::write_ca_file(&material.ca_pem)?;
-            (Some(material.acceptor), Some(material.ca_pem), Some(ca_file))
+            (Some(material.acceptor), Some(CaFile::new(material.ca_pem)))
         } else {
-            (None, None, None)
+            (None, None)
         };
-        let server = server::spawn(listener, acceptor, shared.clone());
+        let server = server::spawn(listening.listeners, acceptor, shared.clone());
         Ok(Emulator {
             shared,
-            addr,
+            addr: listening.addr,
+            host: listening.host,
             scheme: if config.tls { Scheme::Https } else { Scheme::Http },
-            ca_pem,
-            ca_file,
+            ca,
             server,
         })
     }
 
-    /// `127.0.0.1:PORT` (what clients put in `host`; IPv6 addresses are bracketed).
-    pub fn host(&self) -> String {
-        self.addr.to_string()
+    /// [`Emulator::start`] for code that is not async: the server runs on core's process-wide
+    /// runtime ([`duo_directory::runtime::shared`]) and keeps serving after this returns.
+    /// Called from inside a tokio runtime it refuses with [`EmulatorError::Config`] (use
+    /// [`Emulator::start`] there).
+    pub fn start_blocking(config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(EmulatorError::Config(
+                "start_blocking was called inside a tokio runtime; use Emulator::start there".into(),
+            ));
+        }
+        let runtime = duo_directory::runtime::shared()
+            .map_err(|e| EmulatorError::Io(format!("cannot start the shared runtime: {e}")))?;
+        runtime.block_on(Emulator::start(config))
     }
 
-    /// The socket address the server listens on.
+    /// [`Emulator::shutdown`] for code that is not async: stops the server and waits until it
+    /// has stopped. Inside a tokio runtime it cannot wait: it asks the server to stop and returns.
+    pub fn shutdown_blocking(self) {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            drop(self);
+            return;
+        }
+        match duo_directory::runtime::shared() {
+            Ok(runtime) => runtime.block_on(self.shutdown()),
+            Err(_) => drop(self),
+        }
+    }
+
+    /// What clients put in `host`: `localhost:PORT` by default (see [`EmulatorConfig::bind`]),
+    /// else the bound `addr:port` (IPv6 addresses are bracketed).
+    pub fn host(&self) -> String {
+        self.host.clone()
+    }
+
+    /// The socket address the server listens on (the IPv4 one in the default loopback mode).
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The port the server listens on (the same on every address it serves).
+    pub fn port(&self) -> u16 {
+        self.addr.port()
     }
 
     /// The integration key clients must use.
@@ -307,26 +298,29 @@ impl Emulator {
         self.scheme
     }
 
-    /// The base URL, e.g. `https://127.0.0.1:41234`.
+    /// The base URL, e.g. `https://localhost:41234`.
     pub fn base_url(&self) -> String {
         format!("{}://{}", self.scheme.as_str(), self.host())
     }
 
     /// The PEM of the generated CA (TLS only).
     pub fn ca_cert_pem(&self) -> Option<&str> {
-        self.ca_pem.as_deref()
+        self.ca.as_ref().map(CaFile::pem)
     }
 
-    /// A temporary file holding [`Emulator::ca_cert_pem`], deleted when the emulator is dropped.
+    /// A file holding [`Emulator::ca_cert_pem`] (TLS only), written on the first call as
+    /// `duo-emulator-ca-<pid>-<random>.pem` in the temp dir and removed on shutdown or drop.
+    /// Files left by a process that died are removed when the next emulator starts (Linux).
+    /// `None` without TLS, or when the file cannot be written.
     pub fn ca_cert_path(&self) -> Option<&Path> {
-        self.ca_file.as_ref().map(|f| f.path())
+        self.ca.as_ref().and_then(CaFile::path)
     }
 
     /// A client configuration ready to use: host, keys, scheme, and (TLS) the CA pinned.
     pub fn client_config(&self) -> ClientConfig {
         let mut config = ClientConfig::new(self.shared.ikey.clone(), self.shared.skey.clone(), self.host());
         config.scheme = self.scheme;
-        if let Some(pem) = &self.ca_pem {
+        if let Some(pem) = self.ca_cert_pem() {
             config.ca_certs = Some(pem.as_bytes().to_vec());
             config.ca_pinning = true;
         }
@@ -418,9 +412,13 @@ impl Emulator {
         self.shared.control.clear_requests();
     }
 
-    /// Stops accepting connections, closes the open ones and waits for the server task to end.
+    /// Stops accepting connections, closes the open ones, waits for the server tasks to end and
+    /// removes the CA file.
     pub async fn shutdown(mut self) {
         self.server.shutdown().await;
+        if let Some(ca) = self.ca.as_mut() {
+            ca.remove();
+        }
     }
 }
 
@@ -433,5 +431,8 @@ const _: () = {
 impl Drop for Emulator {
     fn drop(&mut self) {
         self.server.signal();
+        if let Some(ca) = self.ca.as_mut() {
+            ca.remove();
+        }
     }
 }

@@ -2,6 +2,9 @@
 //! verification, dispatch, recording) and the answers.
 
 use crate::auth::{self, Incoming};
+use crate::form::{decode_form, decode_json_body, is_json};
+use crate::handlers;
+use crate::reply::{Delivery, Reply, fail, too_many_requests};
 use crate::{Fault, RecordedRequest, Shared};
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -18,59 +21,18 @@ use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 use tokio_rustls::TlsAcceptor;
 
-/// How an answer is delivered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Delivery {
-    /// A complete response.
-    Normal,
-    /// Start the response, then abort the connection.
-    Drop,
-}
+/// Most concurrent HTTP/2 streams per connection.
+const MAX_CONCURRENT_STREAMS: u32 = 1000;
+/// Streams a client may reset before they are accepted (hyper's default, 20, refuses a burst
+/// of cancelled requests with `too_many_resets`).
+const MAX_PENDING_ACCEPT_RESET_STREAMS: usize = 4096;
+/// Streams the server may reset because of local errors before it closes the connection.
+const MAX_LOCAL_ERROR_RESET_STREAMS: usize = 4096;
 
-/// An answer before it becomes an HTTP response.
-#[derive(Debug, Clone)]
-pub(crate) struct Reply {
-    pub(crate) status: u16,
-    pub(crate) body: Bytes,
-    pub(crate) retry_after: Option<u64>,
-    pub(crate) delivery: Delivery,
-}
-
-impl Reply {
-    /// A 200 answer with this JSON body.
-    pub(crate) fn ok(body: Bytes) -> Reply {
-        Reply { status: 200, body, retry_after: None, delivery: Delivery::Normal }
-    }
-}
-
-/// Duo's FAIL envelope; the HTTP status is the code's first three digits.
-pub(crate) fn fail(code: u32, message: &str, detail: Option<&str>) -> Reply {
-    let status = u16::try_from(code / 100).ok().filter(|s| (400..600).contains(s)).unwrap_or(500);
-    let mut body = serde_json::Map::new();
-    body.insert("stat".into(), "FAIL".into());
-    body.insert("code".into(), code.into());
-    body.insert("message".into(), message.into());
-    if let Some(detail) = detail {
-        body.insert("message_detail".into(), detail.into());
-    }
-    let bytes = serde_json::to_vec(&body).unwrap_or_default();
-    Reply { status, body: Bytes::from(bytes), retry_after: None, delivery: Delivery::Normal }
-}
-
-/// 429 / 42901, Duo's exact body.
-pub(crate) fn too_many_requests(retry_after: Option<u64>) -> Reply {
-    Reply {
-        status: 429,
-        body: Bytes::from_static(br#"{"stat":"FAIL","code":42901,"message":"Too Many Requests"}"#),
-        retry_after,
-        delivery: Delivery::Normal,
-    }
-}
-
-/// Handle of the running server task.
+/// Handle of the running server tasks (one accept loop per listening socket).
 pub(crate) struct ServerHandle {
     stop: watch::Sender<bool>,
-    task: Option<JoinHandle<()>>,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl ServerHandle {
@@ -82,43 +44,64 @@ impl ServerHandle {
     /// Asks the server to stop and waits until it has.
     pub(crate) async fn shutdown(&mut self) {
         self.signal();
-        if let Some(task) = self.task.take() {
+        for task in std::mem::take(&mut self.tasks) {
             let _ = task.await;
         }
     }
 }
 
-/// Spawns the accept loop on the current runtime.
-pub(crate) fn spawn(listener: TcpListener, acceptor: Option<TlsAcceptor>, shared: Arc<Shared>) -> ServerHandle {
-    let (stop, mut stopped) = watch::channel(false);
+/// Spawns one accept loop per listener on the current runtime.
+pub(crate) fn spawn(listeners: Vec<TcpListener>, acceptor: Option<TlsAcceptor>, shared: Arc<Shared>) -> ServerHandle {
+    let (stop, stopped) = watch::channel(false);
     let router = axum::Router::new().fallback(handle).with_state(shared);
-    let task = tokio::spawn(async move {
-        let mut connections = JoinSet::new();
-        loop {
-            tokio::select! {
-                _ = stopped.changed() => break,
-                accepted = listener.accept() => match accepted {
-                    Ok((stream, _)) => {
-                        connections.spawn(serve_connection(stream, acceptor.clone(), router.clone()));
-                    }
-                    Err(e) => {
-                        tracing::debug!(error = %e, "accept failed");
-                        tokio::time::sleep(Duration::from_millis(10)).await;
-                    }
-                },
-                Some(_) = connections.join_next(), if !connections.is_empty() => {}
-            }
+    let tasks = listeners
+        .into_iter()
+        .map(|listener| tokio::spawn(accept_loop(listener, acceptor.clone(), router.clone(), stopped.clone())))
+        .collect();
+    ServerHandle { stop, tasks }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    acceptor: Option<TlsAcceptor>,
+    router: axum::Router,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = stopped.changed() => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    connections.spawn(serve_connection(stream, acceptor.clone(), router.clone()));
+                }
+                Err(e) => {
+                    tracing::debug!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
         }
-        connections.abort_all();
-        while connections.join_next().await.is_some() {}
-    });
-    ServerHandle { stop, task: Some(task) }
+    }
+    connections.abort_all();
+    while connections.join_next().await.is_some() {}
+}
+
+/// The HTTP/1.1 + HTTP/2 connection builder, tuned to survive bursts of cancelled requests.
+fn builder() -> hyper_util::server::conn::auto::Builder<TokioExecutor> {
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder
+        .http2()
+        .max_concurrent_streams(MAX_CONCURRENT_STREAMS)
+        .max_pending_accept_reset_streams(MAX_PENDING_ACCEPT_RESET_STREAMS)
+        .max_local_error_reset_streams(MAX_LOCAL_ERROR_RESET_STREAMS);
+    builder
 }
 
 async fn serve_connection(stream: TcpStream, acceptor: Option<TlsAcceptor>, router: axum::Router) {
     let _ = stream.set_nodelay(true);
     let service = hyper_util::service::TowerToHyperService::new(router);
-    let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    let builder = builder();
     match acceptor {
         Some(acceptor) => {
             let Ok(Ok(tls)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream)).await else {
@@ -157,55 +140,6 @@ async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<Byte
         buf.extend_from_slice(&chunk);
     }
     Ok(buf.freeze())
-}
-
-/// Decodes `application/x-www-form-urlencoded` text (or a query string): `+` is a space.
-pub(crate) fn decode_form(input: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(input).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
-}
-
-/// Decodes a v5 JSON object body: values are strings, lists of strings, numbers or booleans
-/// (and, for `aliases` only, an object of strings).
-fn decode_json_body(body: &[u8]) -> Result<Vec<(String, String)>, Reply> {
-    let invalid = |detail: &str| fail(40002, "Invalid request parameters", Some(detail));
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|_| invalid("body"))?;
-    let serde_json::Value::Object(map) = value else { return Err(invalid("body")) };
-    let mut pairs = Vec::with_capacity(map.len());
-    for (key, value) in map {
-        match value {
-            serde_json::Value::String(s) => pairs.push((key, s)),
-            serde_json::Value::Number(n) => pairs.push((key, n.to_string())),
-            serde_json::Value::Bool(b) => pairs.push((key, b.to_string())),
-            serde_json::Value::Array(items) => {
-                for item in items {
-                    match item {
-                        serde_json::Value::String(s) => pairs.push((key.clone(), s)),
-                        serde_json::Value::Number(n) => pairs.push((key.clone(), n.to_string())),
-                        serde_json::Value::Bool(b) => pairs.push((key.clone(), b.to_string())),
-                        _ => return Err(invalid(&key)),
-                    }
-                }
-            }
-            // `aliases` as an object (`{"alias1": "a"}`) is the JSON form of `alias1=a`
-            serde_json::Value::Object(inner) if key == "aliases" => {
-                let mut form = form_urlencoded::Serializer::new(String::new());
-                for (name, alias) in inner {
-                    let serde_json::Value::String(alias) = alias else { return Err(invalid(&key)) };
-                    form.append_pair(&name, &alias);
-                }
-                pairs.push((key, form.finish()));
-            }
-            serde_json::Value::Null | serde_json::Value::Object(_) => return Err(invalid(&key)),
-        }
-    }
-    Ok(pairs)
-}
-
-fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("application/json"))
 }
 
 /// The one handler behind every path.
@@ -261,7 +195,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     }
     let reply = match body_params {
         Err(reply) => reply,
-        Ok(_) => crate::handlers::dispatch(&shared, &record.method, &record.path, &record.params),
+        Ok(_) => handlers::dispatch(&shared, &record.method, &record.path, &record.params),
     };
     finish(&shared, record, reply)
 }

@@ -18,11 +18,13 @@ pub struct Options {
     pub json: bool,
     /// Serve HTTPS with a generated CA (else plain HTTP).
     pub tls: bool,
+    /// Explain signature failures (see [`EmulatorConfig::debug_signatures`]).
+    pub debug_signatures: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { port: 0, seed_file: None, users: 0, json: false, tls: true }
+        Options { port: 0, seed_file: None, users: 0, json: false, tls: true, debug_signatures: false }
     }
 }
 
@@ -57,12 +59,14 @@ fn describe(emulator: &Emulator, json: bool) -> String {
 }
 
 /// Starts an emulator, prints host/ikey/skey/ca_cert_path (with `json`: one JSON line on stdout,
-/// flushed), and serves until Ctrl-C or SIGTERM.
+/// flushed), and serves until Ctrl-C or SIGTERM. The printed `host` (`localhost:PORT`) is
+/// meant to be used as is by every client.
 pub async fn run(options: Options) -> Result<(), EmulatorError> {
     let config = EmulatorConfig {
         port: options.port,
         tls: options.tls,
         generated_users: options.users,
+        debug_signatures: options.debug_signatures,
         ..EmulatorConfig::default()
     };
     let emulator = Emulator::start(config).await?;

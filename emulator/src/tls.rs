@@ -3,7 +3,6 @@
 use crate::EmulatorError;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use std::io::Write;
 use std::net::IpAddr;
 use std::sync::Arc;
 use tokio_rustls::TlsAcceptor;
@@ -55,17 +54,4 @@ pub(crate) fn generate(bind: IpAddr) -> Result<TlsMaterial, EmulatorError> {
         .map_err(|e| tls_err("server certificate", e))?;
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(TlsMaterial { acceptor: TlsAcceptor::from(Arc::new(config)), ca_pem })
-}
-
-/// Writes the CA PEM to a temporary file that lives as long as the returned handle.
-pub(crate) fn write_ca_file(pem: &str) -> Result<tempfile::NamedTempFile, EmulatorError> {
-    let mut file = tempfile::Builder::new()
-        .prefix("duo-emulator-ca-")
-        .suffix(".pem")
-        .tempfile()
-        .map_err(|e| EmulatorError::Io(format!("cannot create the CA file: {e}")))?;
-    file.write_all(pem.as_bytes())
-        .and_then(|()| file.flush())
-        .map_err(|e| EmulatorError::Io(format!("cannot write the CA file: {e}")))?;
-    Ok(file)
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 async fn https_verified_with_the_emulator_ca() {
     let emulator = Emulator::start(EmulatorConfig { generated_users: 20, ..Default::default() }).await.unwrap();
     assert_eq!(emulator.scheme(), Scheme::Https);
-    assert!(emulator.host().starts_with("127.0.0.1:"));
+    assert_eq!(emulator.host(), format!("localhost:{}", emulator.port()));
     let pem = emulator.ca_cert_pem().unwrap().to_string();
     assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"));
     let path = emulator.ca_cert_path().unwrap().to_path_buf();
@@ -28,10 +28,15 @@ async fn https_verified_with_the_emulator_ca() {
     let created = client.create_user(&UserCreate::new("tls.user")).await.unwrap();
     assert_eq!(client.get_user(&created.user_id).await.unwrap(), created);
 
-    // "localhost" is in the certificate too
-    let mut by_name = emulator.client_config();
-    by_name.host = format!("localhost:{}", emulator.local_addr().port());
-    assert_eq!(Client::new(by_name).unwrap().get_user(&created.user_id).await.unwrap(), created);
+    // the loopback addresses are in the certificate too, and both are served on the same port
+    for host in [format!("127.0.0.1:{}", emulator.port()), format!("[::1]:{}", emulator.port())] {
+        if host.starts_with('[') && std::net::TcpStream::connect(("::1", emulator.port())).is_err() {
+            continue; // no IPv6 loopback on this machine
+        }
+        let mut by_addr = emulator.client_config();
+        by_addr.host = host.clone();
+        assert_eq!(Client::new(by_addr).unwrap().get_user(&created.user_id).await.unwrap(), created, "{host}");
+    }
 
     // without the CA the certificate is not trusted
     let mut untrusted = emulator.client_config();

@@ -1,7 +1,7 @@
 //! `duo-emulator`: a standalone Duo Admin API emulator for tests in any language.
 //!
 //! ```text
-//! duo-emulator [--port N] [--users N] [--seed FILE] [--http] [--text]
+//! duo-emulator [--port N] [--users N] [--seed FILE] [--http] [--text] [--debug-signatures]
 //! ```
 //! Prints one JSON line `{"host","ikey","skey","ca_cert_path",...}` on stdout (unless `--text`),
 //! then serves until Ctrl-C or SIGTERM.
@@ -9,7 +9,7 @@
 use duo_directory_emulator::standalone::{self, Options};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: duo-emulator [--port N] [--users N] [--seed FILE] [--http] [--text]";
+const USAGE: &str = "usage: duo-emulator [--port N] [--users N] [--seed FILE] [--http] [--text] [--debug-signatures]";
 
 fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut options = Options { json: true, ..Options::default() };
@@ -31,6 +31,7 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
             "--http" => options.tls = false,
             "--text" => options.json = false,
             "--json" => options.json = true,
+            "--debug-signatures" => options.debug_signatures = true,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }

@@ -147,7 +147,8 @@ pub async fn signed_body(emulator: &Emulator, method: &str, path: &str, body: &[
     use hmac::{Hmac, KeyInit, Mac};
     let date = duo_directory::date::rfc2822_date(std::time::SystemTime::now());
     let canonical =
-        duo_directory::sign::server_canonical(5, &date, method, &emulator.host(), path, "", body, &[]).unwrap();
+        duo_directory_emulator::verify::server_canonical(5, &date, method, &emulator.host(), path, "", body, &[])
+            .unwrap();
     let mut mac = <Hmac<sha2::Sha512> as KeyInit>::new_from_slice(emulator.skey().as_bytes()).unwrap();
     mac.update(canonical.as_bytes());
     let sig = hex::encode(mac.finalize().into_bytes());

@@ -7,7 +7,7 @@
 // `ca` option of https.request (which replaces Node's CA store, so NODE_EXTRA_CA_CERTS cannot
 // help). This test therefore installs an https.Agent whose sockets go to the emulator's port and
 // trust the emulator's CA. Everything above the socket is the client's own code: signing (v2 and
-// v5), the Date/Host headers (`Host: 127.0.0.1:PORT`, as signed), bodies and JSON parsing.
+// v5), the Date/Host headers (`Host: localhost:PORT`, as printed and signed), bodies and JSON parsing.
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'

@@ -13,7 +13,7 @@ root=$(cd "$here/../../.." && pwd)
 bin=${1:-${DUO_EMULATOR_BIN:-}}
 if [ -z "$bin" ]; then
   (cd "$root" && cargo build -p duo-directory-emulator --bin duo-emulator)
-  bin="$root/target/debug/duo-emulator"
+  bin="${CARGO_TARGET_DIR:-$root/target}/debug/duo-emulator"
 fi
 [ -x "$bin" ] || { echo "run.sh: $bin is not an executable" >&2; exit 2; }
 DUO_EMULATOR_BIN=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")

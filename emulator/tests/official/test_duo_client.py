@@ -2,10 +2,12 @@
 
 Run with DUO_EMULATOR_BIN pointing at the built `duo-emulator` binary (see run.sh).
 
-duo_client connects to port 443 unless given `port=`, and `host` must then be a bare name;
-it signs that bare name while http.client sends `Host: localhost:PORT`. The emulator accepts
-both forms of the canonical host, so the client is used exactly as a user would use it against
-a server on a non-standard port: `Admin(ikey, skey, "localhost", ca_certs=<emulator CA>, port=PORT)`.
+The client is given exactly the `host` that `duo-emulator --json` prints (`localhost:PORT`),
+split the only way duo_client 5.7 takes it, as a name and a `port=` (it does not parse
+`name:port` itself and would connect to port 443): `Admin(ikey, skey, name, ca_certs=..., port=PORT)`.
+duo_client checks the certificate's DNS names only, so the printed host must be a name:
+`127.0.0.1` would fail with "hostname mismatch". duo_client signs the bare name while
+http.client sends `Host: localhost:PORT`; the emulator accepts both forms of the canonical host.
 """
 
 import hashlib
@@ -78,10 +80,12 @@ def emulator():
 
 
 def admin(info, **kwargs):
-    port = int(info["host"].rsplit(":", 1)[1])
-    return duo_client.Admin(
-        info["ikey"], info["skey"], "localhost", ca_certs=info["ca_cert_path"], port=port, **kwargs
-    )
+    name, port = info["host"].rsplit(":", 1)
+    return duo_client.Admin(info["ikey"], info["skey"], name, ca_certs=info["ca_cert_path"], port=int(port), **kwargs)
+
+
+def test_the_printed_host_is_a_name(emulator):
+    assert emulator["host"].startswith("localhost:"), emulator["host"]
 
 
 @pytest.fixture(

@@ -173,6 +173,12 @@ fn interruptible<T>(
     duo_directory::runtime::block_on_interruptible(fut, || Python::attach(|py| py.check_signals()))
 }
 
+impl From<Handle> for PyClient {
+    fn from(handle: Handle) -> Self {
+        PyClient { handle }
+    }
+}
+
 /// A blocking Duo Admin API client. Network waits release the GIL; Ctrl-C interrupts them.
 ///
 /// Every option is keyword-only and optional (the defaults live in the core library): `timeout`

@@ -1,6 +1,9 @@
-//! `_Emulator`: the Rust emulator running in-process on core's shared runtime, wrapped by
-//! `duo_directory.testing.Emulator`.
+//! `duo_directory.testing.Emulator`: the Rust emulator library running in-process on core's
+//! shared runtime. Conversion only: faults are parsed, directories loaded, the client configured
+//! and errors mapped by the emulator crate.
 
+use crate::client::aio::PyAsyncClient;
+use crate::client::{Handle, PyClient, options};
 use crate::convert::py_to_json;
 use crate::error::{err, guard, invalid};
 use crate::models::directory::PyDirectoryUser;
@@ -8,37 +11,30 @@ use crate::models::{Model, PyUser};
 use crate::repr::py_repr;
 use crate::sync::lock;
 use duo_directory::{DirectoryUser, Error, User};
-use duo_directory_emulator::{Emulator, EmulatorConfig, EmulatorError, Fault, RecordedRequest, generator};
+use duo_directory_emulator::{
+    DirectoryMembers, Emulator, EmulatorConfig, Fault, FaultOptions, RecordedRequest, generator,
+};
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyDict, PyInt, PyList};
 use std::sync::Mutex;
-use std::time::Duration;
-
-fn emulator_error(e: EmulatorError) -> PyErr {
-    let message = e.to_string();
-    err(match e {
-        EmulatorError::Bind { .. } => Error::Transport { message, sent: false, attempts: 1 },
-        EmulatorError::Config(reason) => Error::invalid("config", reason),
-        _ => Error::Internal { message },
-    })
-}
-
-fn seconds(field: &str, value: f64) -> PyResult<Duration> {
-    Duration::try_from_secs_f64(value).map_err(|_| invalid(field, format!("{value} is not a number of seconds")))
-}
 
 fn user_from_py(obj: &Bound<'_, PyAny>) -> PyResult<User> {
-    if let Ok(u) = obj.cast::<PyUser>() {
-        return u.get().to_core();
+    match obj.cast::<PyUser>() {
+        Ok(u) => u.get().to_core(),
+        Err(_) => duo_directory::decode::from_value(py_to_json(obj, "")?).map_err(err),
     }
-    duo_directory::decode::from_value(py_to_json(obj, "")?).map_err(err)
 }
 
-fn directory_user_from_py(obj: &Bound<'_, PyAny>) -> PyResult<DirectoryUser> {
-    if let Ok(u) = obj.cast::<PyDirectoryUser>() {
-        return Ok(u.get().to_core());
+fn directory_users(users: &Bound<'_, PyAny>) -> PyResult<Vec<DirectoryUser>> {
+    let mut list = Vec::new();
+    for item in users.try_iter()? {
+        let item = item?;
+        list.push(match item.cast::<PyDirectoryUser>() {
+            Ok(u) => u.get().to_core(),
+            Err(_) => duo_directory::decode::from_value(py_to_json(&item, "")?).map_err(err)?,
+        });
     }
-    duo_directory::decode::from_value(py_to_json(obj, "")?).map_err(err)
+    Ok(list)
 }
 
 /// One request as the emulator saw it.
@@ -57,23 +53,20 @@ pub struct PyRecordedRequest {
 #[pymethods]
 impl PyRecordedRequest {
     fn __repr__(&self, py: Python<'_>) -> String {
-        format!(
-            "RecordedRequest(method={}, path={}, status={})",
-            py_repr(py, &self.method),
-            py_repr(py, &self.path),
-            self.status
-        )
+        let (method, path) = (py_repr(py, &self.method), py_repr(py, &self.path));
+        format!("RecordedRequest(method={method}, path={path}, status={})", self.status)
     }
 }
 
-impl From<RecordedRequest> for PyRecordedRequest {
-    fn from(r: RecordedRequest) -> Self {
-        PyRecordedRequest { method: r.method, path: r.path, params: r.params, status: r.status }
-    }
-}
-
-/// A running Duo-compatible emulator on 127.0.0.1 (a free port). Use `duo_directory.testing.Emulator`.
-#[pyclass(frozen, module = "duo_directory._native", name = "_Emulator")]
+/// A local Duo-compatible Admin API server for tests, running inside this process on
+/// `localhost` and a free port; a context manager that shuts it down on exit.
+///
+/// It verifies every request's signature as Duo does, serves the users endpoints from memory and
+/// can inject faults. `users`: realistic users generated at start (deterministic for `seed`);
+/// `tls`: HTTPS with a fresh CA (`ca_cert_path`/`ca_cert_pem`), else HTTP; `directories`:
+/// `{directory_key: [DirectoryUser | dict, ...] | count}` for `sync_user_from_directory`;
+/// `debug_signatures`: a bad signature is answered with the canonical string expected.
+#[pyclass(frozen, module = "duo_directory.testing", name = "Emulator")]
 pub struct PyEmulator {
     inner: Mutex<Option<Emulator>>,
 }
@@ -84,49 +77,65 @@ impl PyEmulator {
         let emulator = guard.as_ref().ok_or_else(|| invalid("emulator", "the emulator has been shut down"))?;
         Ok(f(emulator))
     }
+
+    fn client_handle(&self, py: Python<'_>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Handle> {
+        let mut config = self.with(Emulator::client_config)?;
+        config.apply(options(kwargs)?).map_err(err)?;
+        Handle::from_config(py, config)
+    }
 }
 
 #[pymethods]
 impl PyEmulator {
     #[new]
-    #[pyo3(signature = (*, users = 0, seed = 42, tls = true, ikey = None, skey = None, port = 0, max_clock_skew = 300.0, max_body_bytes = 65536))]
+    #[pyo3(signature = (users = 0, seed = 42, tls = true, directories = None, *, ikey = None, skey = None, max_clock_skew = 300.0, max_body_bytes = 65536, debug_signatures = false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         users: usize,
         seed: u64,
         tls: bool,
+        directories: Option<&Bound<'_, PyDict>>,
         ikey: Option<String>,
         skey: Option<String>,
-        port: u16,
         max_clock_skew: f64,
         max_body_bytes: usize,
+        debug_signatures: bool,
     ) -> PyResult<Self> {
+        let mut members = Vec::new();
+        for (key, value) in directories.map(|d| d.iter()).into_iter().flatten() {
+            let key: String = key.extract().map_err(|_| invalid("directories", "keys must be str"))?;
+            members.push(match value.cast::<PyInt>() {
+                Ok(n) => (key, DirectoryMembers::Generated(n.extract()?)),
+                Err(_) => (key, DirectoryMembers::Users(directory_users(&value)?)),
+            });
+        }
         let defaults = EmulatorConfig::default();
         let config = EmulatorConfig {
             ikey: ikey.unwrap_or(defaults.ikey),
             skey: skey.unwrap_or(defaults.skey),
             tls,
-            port,
-            max_clock_skew: seconds("max_clock_skew", max_clock_skew)?,
+            max_clock_skew: duo_directory::seconds("max_clock_skew", max_clock_skew, true).map_err(err)?,
             max_body_bytes,
             generated_users: users,
             seed,
+            directories: members,
+            debug_signatures,
             ..defaults
         };
-        guard(|| {
-            let emulator = py.detach(|| {
-                let runtime = duo_directory::runtime::shared().map_err(err)?;
-                runtime.block_on(Emulator::start(config)).map_err(emulator_error)
-            })?;
-            Ok(PyEmulator { inner: Mutex::new(Some(emulator)) })
-        })
+        let emulator = guard(|| py.detach(|| Emulator::start_blocking(config)).map_err(|e| err(Error::from(e))))?;
+        Ok(PyEmulator { inner: Mutex::new(Some(emulator)) })
     }
 
-    /// `127.0.0.1:PORT`.
+    /// `localhost:PORT`, usable as is by every client (the official `duo_client` included).
     #[getter]
     fn host(&self) -> PyResult<String> {
         self.with(Emulator::host)
+    }
+    /// The port served (on 127.0.0.1 and ::1).
+    #[getter]
+    fn port(&self) -> PyResult<u16> {
+        self.with(Emulator::port)
     }
     /// The integration key clients must use.
     #[getter]
@@ -143,15 +152,25 @@ impl PyEmulator {
     fn scheme(&self) -> PyResult<&'static str> {
         self.with(|e| e.scheme().as_str())
     }
-    /// PEM of the generated CA (TLS only).
+    /// PEM text of the generated CA (TLS only).
     #[getter]
     fn ca_cert_pem(&self) -> PyResult<Option<String>> {
         self.with(|e| e.ca_cert_pem().map(str::to_owned))
     }
-    /// Path of a temporary file holding the CA (TLS only), deleted at shutdown.
+    /// Path of a file holding the CA (TLS only), written on first use and removed at shutdown.
     #[getter]
     fn ca_cert_path(&self) -> PyResult<Option<String>> {
         self.with(|e| e.ca_cert_path().map(|p| p.display().to_string()))
+    }
+    /// A `Client` for this emulator (its CA pinned); keyword options go to `Client`.
+    #[pyo3(signature = (**options))]
+    fn client(&self, py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<PyClient> {
+        Ok(PyClient::from(self.client_handle(py, options)?))
+    }
+    /// An `AsyncClient` for this emulator; keyword options go to `AsyncClient`.
+    #[pyo3(signature = (**options))]
+    fn async_client(&self, py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<PyAsyncClient> {
+        Ok(PyAsyncClient::from(self.client_handle(py, options)?))
     }
 
     /// Inserts (or replaces, by `user_id`) a user given as a `User` or a dict in Duo's field names.
@@ -173,24 +192,22 @@ impl PyEmulator {
         self.with(Emulator::user_count)
     }
     /// Appends `count` realistic generated users.
+    #[pyo3(signature = (count, seed = 42))]
     fn generate_users(&self, count: usize, seed: u64) -> PyResult<()> {
         self.with(|e| e.generate_users(count, seed))
     }
     /// Sets the users of a directory (`DirectoryUser` objects or dicts), for `sync_user_from_directory`.
     fn add_directory(&self, directory_key: &str, users: &Bound<'_, PyAny>) -> PyResult<()> {
-        let mut list = Vec::new();
-        for item in users.try_iter()? {
-            list.push(directory_user_from_py(&item?)?);
-        }
-        self.with(|e| e.add_directory(directory_key, list))
+        let users = directory_users(users)?;
+        self.with(|e| e.add_directory(directory_key, users))
     }
     /// Removes `username` from a directory; True when one was removed.
     fn remove_directory_user(&self, directory_key: &str, username: &str) -> PyResult<bool> {
         self.with(|e| e.remove_directory_user(directory_key, username))
     }
     /// Queues a fault for the next `count` requests: `rate_limited` (`retry_after` seconds),
-    /// `server_error` (`status`, default 500), `delay` (`delay` seconds), `drop_connection`,
-    /// `malformed_body`.
+    /// `server_error` (`status`, default 500), `delay` (`delay` seconds, default 1),
+    /// `drop_connection`, `malformed_body`.
     #[pyo3(signature = (kind, count = 1, *, status = None, retry_after = None, delay = None))]
     fn inject_fault(
         &self,
@@ -200,21 +217,9 @@ impl PyEmulator {
         retry_after: Option<u64>,
         delay: Option<f64>,
     ) -> PyResult<()> {
-        let fault = match kind {
-            "rate_limited" => Fault::RateLimited { count, retry_after },
-            "server_error" => Fault::ServerError { count, status: status.unwrap_or(500) },
-            "delay" => Fault::Delay { count, delay: seconds("delay", delay.unwrap_or(1.0))? },
-            "drop_connection" => Fault::DropConnection { count },
-            "malformed_body" => Fault::MalformedBody { count },
-            other => {
-                return Err(invalid(
-                    "kind",
-                    format!(
-                        "{other:?} is not one of rate_limited, server_error, delay, drop_connection, malformed_body"
-                    ),
-                ));
-            }
-        };
+        let delay = delay.map(|d| duo_directory::seconds("delay", d, true)).transpose().map_err(err)?;
+        let fault =
+            Fault::parse(kind, count, FaultOptions { status, retry_after, delay }).map_err(|e| err(e.into()))?;
         self.with(|e| e.inject_fault(fault))
     }
     /// Drops every queued fault.
@@ -226,44 +231,55 @@ impl PyEmulator {
     fn set_rate_limit(&self, rps: Option<f64>) -> PyResult<()> {
         self.with(|e| e.set_rate_limit(rps))
     }
-    /// Requests received so far.
+    /// Requests received so far (including refused ones).
     #[getter]
     fn request_count(&self) -> PyResult<u64> {
         self.with(Emulator::request_count)
     }
     /// The recorded requests, oldest first.
     fn requests(&self) -> PyResult<Vec<PyRecordedRequest>> {
-        self.with(|e| e.requests().into_iter().map(PyRecordedRequest::from).collect())
+        let convert = |r: RecordedRequest| PyRecordedRequest {
+            method: r.method,
+            path: r.path,
+            params: r.params,
+            status: r.status,
+        };
+        self.with(|e| e.requests().into_iter().map(convert).collect())
     }
     /// Forgets the recorded requests (the count is kept).
     fn clear_requests(&self) -> PyResult<()> {
         self.with(Emulator::clear_requests)
     }
-    /// Stops the server and waits for it; idempotent.
-    fn shutdown(&self, py: Python<'_>) -> PyResult<()> {
-        let Some(emulator) = lock(&self.inner).take() else { return Ok(()) };
-        guard(|| {
-            py.detach(|| {
-                let runtime = duo_directory::runtime::shared().map_err(err)?;
-                runtime.block_on(emulator.shutdown());
-                Ok(())
-            })
-        })
+    /// Stops the server, waits for it and removes its CA file; idempotent.
+    fn shutdown(&self, py: Python<'_>) {
+        if let Some(emulator) = lock(&self.inner).take() {
+            py.detach(|| emulator.shutdown_blocking());
+        }
     }
     /// True until `shutdown()`.
     #[getter]
     fn running(&self) -> bool {
         lock(&self.inner).is_some()
     }
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+    #[pyo3(signature = (*_args))]
+    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, pyo3::types::PyTuple>) -> bool {
+        self.shutdown(py);
+        false
+    }
 
     /// `count` realistic Duo users from the emulator's generator (deterministic for a seed).
     #[staticmethod]
+    #[pyo3(signature = (count, seed = 42))]
     fn generated_users(py: Python<'_>, count: usize, seed: u64) -> PyResult<Bound<'_, PyList>> {
         let users = py.detach(|| generator::users(count, seed));
         PyList::new(py, users.into_iter().map(PyUser::from))
     }
     /// `count` realistic directory users of `directory_id` (deterministic for a seed).
     #[staticmethod]
+    #[pyo3(signature = (directory_id, count, seed = 42))]
     fn generated_directory_users<'py>(
         py: Python<'py>,
         directory_id: &str,

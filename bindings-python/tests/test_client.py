@@ -151,8 +151,8 @@ def test_preview_sends_nothing(fresh_emu):
         assert p.body == '{"email":"jsmith@example.com","status":"active","username":"jsmith"}'
         assert p.headers["Content-Type"] == "application/json"
         assert "Authorization" not in p.headers
-        u = client.preview.update_user("DU 1", notes="")
-        assert u.path == "/admin/v1/users/DU%201" and u.params == {"notes": ""}
+        u = client.preview.update_user("DU1", notes="")
+        assert u.path == "/admin/v1/users/DU1" and u.params == {"notes": ""}
         d = client.preview.delete_user("DU1")
         assert (d.method, d.path, d.body) == ("DELETE", "/admin/v1/users/DU1", None)
         s = client.preview.sync_user_from_directory("DDKEY", "jsmith")
@@ -234,3 +234,26 @@ def test_client_in_threads(emu):
         for t in threads:
             t.join()
         assert all(results[n].username == n for n in names)
+
+
+@pytest.mark.parametrize("bad", [".", "..", "DU 1", "DU1/..", "a%2F", "DU1?x", ""])
+def test_ids_that_a_path_could_reinterpret_are_refused(fresh_emu, bad):
+    with fresh_emu.client() as client:
+        before = fresh_emu.request_count
+        for call in (client.delete_user, client.get_user, client.preview.delete_user,
+                     lambda i: client.update_user(i, notes="x")):
+            with pytest.raises(InvalidInputError) as info:
+                call(bad)
+            assert info.value.field == "user_id"
+        with pytest.raises(InvalidInputError) as info:
+            client.sync_user_from_directory(bad, "jsmith")
+        assert info.value.field == "directory_key"
+        assert fresh_emu.request_count == before
+
+
+@pytest.mark.parametrize("path", ["/admin/v1/users/..", "/admin/v1/./users", "/admin//v1/users"])
+def test_call_refuses_dot_segments(fresh_emu, path):
+    with fresh_emu.client() as client:
+        with pytest.raises(InvalidInputError) as info:
+            client.call("DELETE", path)
+        assert info.value.field == "path"

@@ -13,7 +13,7 @@ from conftest import load_vector
 
 def test_lifecycle_and_connection_details():
     with Emulator(users=3, seed=1) as emu:
-        assert emu.host.startswith("127.0.0.1:")
+        assert emu.host == f"localhost:{emu.port}"
         assert emu.ikey.startswith("DI") and len(emu.ikey) == 20
         assert emu.skey and emu.skey not in repr(emu)
         assert emu.scheme == "https"

@@ -49,7 +49,7 @@ impl From<Vec<String>> for ParamValue {
 /// assert_eq!(p.get("username"), Some("jsmith"));
 /// assert_eq!(p.len(), 2);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Eq)]
 pub struct Params {
     entries: Vec<(String, ParamValue)>,
 }
@@ -95,6 +95,15 @@ impl Params {
     /// True when there are no parameters.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+impl PartialEq for Params {
+    /// Equal as maps: the same names with the same values, in any order (the order does not
+    /// change what is signed or sent).
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len()
+            && self.entries.iter().all(|(k, v)| other.entries.iter().any(|(k2, v2)| k == k2 && v == v2))
     }
 }
 

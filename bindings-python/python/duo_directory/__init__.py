@@ -4,6 +4,8 @@ Typed models, byte-exact request signing, a blocking ``Client`` and an asyncio `
 all backed by one Rust core. ``duo_directory.testing.Emulator`` runs a local Duo-compatible server.
 """
 
+import atexit as _atexit
+
 from ._native import (
     AsyncClient,
     AsyncUserIterator,
@@ -34,6 +36,12 @@ from ._native import (
     __version__,
     sign_request,
 )
+from ._native import _shutdown
+
+# Stop the library's runtime while the interpreter is still whole: after this no runtime thread
+# touches Python (see docs/runtime-boundary.md). Registered first, so it runs after the user's
+# own atexit handlers, which may still use a client.
+_atexit.register(_shutdown)
 
 __all__ = [
     "AsyncClient",

@@ -1,6 +1,6 @@
 """Type stubs of the native module ``duo_directory._native`` (checked by tests/test_stubs.py)."""
 
-from collections.abc import Awaitable, Generator, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Generator, Iterable, Iterator, Mapping, Sequence
 from os import PathLike
 from typing import Any, ClassVar, Final, Literal, Optional, Union, final
 
@@ -38,7 +38,8 @@ __all__ = [
     "sign_request",
     "_force_panic",
     "_force_panic_async",
-    "_Emulator",
+    "Emulator",
+    "_shutdown",
     "RecordedRequest",
 ]
 
@@ -63,20 +64,26 @@ class DuoApiError(DuoError):
     code: Optional[int]
     message: str
     message_detail: Optional[str]
+    attempts: int
 
 class NotFoundError(DuoApiError): ...
 class AuthError(DuoApiError): ...
 
 class RateLimitedError(DuoApiError):
-    attempts: int
     retry_after: Optional[float]
 
 class InvalidInputError(DuoError, ValueError):
     field: str
     reason: str
 
-class TransportError(DuoError): ...
-class DuoTimeoutError(DuoError, TimeoutError): ...
+class TransportError(DuoError):
+    """The connection failed; ``sent`` is False when the request certainly did not reach Duo."""
+
+    sent: bool
+    attempts: int
+
+class DuoTimeoutError(DuoError, TimeoutError):
+    attempts: int
 
 class DecodeError(DuoError, ValueError):
     field: str
@@ -346,6 +353,8 @@ class DirectoryUser(_Model):
     @property
     def email(self) -> Optional[str]: ...
     @property
+    def username(self) -> Optional[str]: ...
+    @property
     def groups(self) -> tuple[DirectoryGroup, ...]: ...
     @property
     def state(self) -> str: ...
@@ -486,14 +495,22 @@ class Client:
         skey: str,
         host: str,
         *,
-        timeout: float = 30.0,
-        max_retries: int = 5,
-        sig_version: int = 5,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        deadline: Optional[float] = None,
+        sig_version: Optional[Literal[2, 5]] = None,
+        digest: Optional[Literal["sha1", "sha512"]] = None,
         ca_certs: _CaCerts = None,
+        ca_pinning: Optional[bool] = None,
         proxy: Optional[str] = None,
         user_agent: Optional[str] = None,
-        scheme: Literal["https", "http"] = "https",
-        ca_pinning: bool = False,
+        scheme: Optional[Literal["https", "http"]] = None,
+        retry_base: Optional[float] = None,
+        retry_cap: Optional[float] = None,
+        retry_jitter: Optional[float] = None,
+        max_wait: Optional[float] = None,
+        connect_retries: Optional[int] = None,
+        max_connections: Optional[int] = None,
     ) -> Client: ...
     def list_users(self, *, page_size: Optional[int] = None) -> UserIterator: ...
     def get_user(self, user_id: str) -> User: ...
@@ -566,14 +583,22 @@ class AsyncClient:
         skey: str,
         host: str,
         *,
-        timeout: float = 30.0,
-        max_retries: int = 5,
-        sig_version: int = 5,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        deadline: Optional[float] = None,
+        sig_version: Optional[Literal[2, 5]] = None,
+        digest: Optional[Literal["sha1", "sha512"]] = None,
         ca_certs: _CaCerts = None,
+        ca_pinning: Optional[bool] = None,
         proxy: Optional[str] = None,
         user_agent: Optional[str] = None,
-        scheme: Literal["https", "http"] = "https",
-        ca_pinning: bool = False,
+        scheme: Optional[Literal["https", "http"]] = None,
+        retry_base: Optional[float] = None,
+        retry_cap: Optional[float] = None,
+        retry_jitter: Optional[float] = None,
+        max_wait: Optional[float] = None,
+        connect_retries: Optional[int] = None,
+        max_connections: Optional[int] = None,
     ) -> AsyncClient: ...
     def list_users(self, *, page_size: Optional[int] = None) -> AsyncUserIterator: ...
     def get_user(self, user_id: str) -> Awaitable[User]: ...
@@ -636,21 +661,26 @@ class RecordedRequest:
     def status(self) -> int: ...
 
 @final
-class _Emulator:
+class Emulator:
+    """A local Duo-compatible Admin API server in this process; a context manager."""
+
     def __new__(
         cls,
-        *,
         users: int = 0,
         seed: int = 42,
         tls: bool = True,
+        directories: Optional[Mapping[str, Union[int, Sequence[Union[DirectoryUser, Mapping[str, Any]]]]]] = None,
+        *,
         ikey: Optional[str] = None,
         skey: Optional[str] = None,
-        port: int = 0,
         max_clock_skew: float = 300.0,
         max_body_bytes: int = 65536,
-    ) -> _Emulator: ...
+        debug_signatures: bool = False,
+    ) -> Emulator: ...
     @property
     def host(self) -> str: ...
+    @property
+    def port(self) -> int: ...
     @property
     def ikey(self) -> str: ...
     @property
@@ -661,17 +691,19 @@ class _Emulator:
     def ca_cert_pem(self) -> Optional[str]: ...
     @property
     def ca_cert_path(self) -> Optional[str]: ...
+    def client(self, **options: Any) -> Client: ...
+    def async_client(self, **options: Any) -> AsyncClient: ...
     def add_user(self, user: Union[User, Mapping[str, Any]]) -> None: ...
     def users(self) -> list[User]: ...
     def user(self, user_id: str) -> Optional[User]: ...
     @property
     def user_count(self) -> int: ...
-    def generate_users(self, count: int, seed: int) -> None: ...
-    def add_directory(self, directory_key: str, users: Sequence[Union[DirectoryUser, Mapping[str, Any]]]) -> None: ...
+    def generate_users(self, count: int, seed: int = 42) -> None: ...
+    def add_directory(self, directory_key: str, users: Iterable[Union[DirectoryUser, Mapping[str, Any]]]) -> None: ...
     def remove_directory_user(self, directory_key: str, username: str) -> bool: ...
     def inject_fault(
         self,
-        kind: str,
+        kind: Literal["rate_limited", "server_error", "delay", "drop_connection", "malformed_body"],
         count: int = 1,
         *,
         status: Optional[int] = None,
@@ -687,10 +719,13 @@ class _Emulator:
     def shutdown(self) -> None: ...
     @property
     def running(self) -> bool: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *args: object) -> Literal[False]: ...
     @staticmethod
-    def generated_users(count: int, seed: int) -> list[User]: ...
+    def generated_users(count: int, seed: int = 42) -> list[User]: ...
     @staticmethod
-    def generated_directory_users(directory_id: str, count: int, seed: int) -> list[DirectoryUser]: ...
+    def generated_directory_users(directory_id: str, count: int, seed: int = 42) -> list[DirectoryUser]: ...
 
 def _force_panic() -> None: ...
 def _force_panic_async() -> Awaitable[None]: ...
+def _shutdown() -> None: ...

@@ -119,6 +119,12 @@ impl Ready {
     }
 }
 
+impl From<Handle> for PyAsyncClient {
+    fn from(handle: Handle) -> Self {
+        PyAsyncClient { handle }
+    }
+}
+
 /// The asyncio Duo Admin API client: the methods of `Client` as awaitables, the same options.
 ///
 /// Use `async with AsyncClient(...) as client:` to close its pool at the end.

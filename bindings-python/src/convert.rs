@@ -1,7 +1,7 @@
 //! Conversions between Python objects and JSON values / request parameters.
 
 use crate::error::invalid;
-use duo_directory::{ParamValue, Params};
+use duo_directory::Params;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
 use serde_json::Value;
@@ -126,33 +126,14 @@ pub fn text_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
 
 /// `dict[str, str | list[str]]` (or None) → core [`Params`].
 pub fn params_from_py(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Params> {
-    let mut params = Params::new();
-    let Some(obj) = obj else { return Ok(params) };
-    if obj.is_none() {
-        return Ok(params);
+    let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(Params::new()) };
+    if !obj.is_instance_of::<PyMapping>() && !obj.is_instance_of::<PyDict>() {
+        return Err(invalid("params", "expected a dict of str to str or list[str]"));
     }
-    let mapping =
-        obj.cast::<PyMapping>().map_err(|_| invalid("params", "expected a dict of str to str or list[str]"))?;
-    for item in mapping.items()?.iter() {
-        let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
-        let key: String = k.extract().map_err(|_| invalid("params", "parameter names must be str"))?;
-        let value = if let Ok(s) = v.cast::<PyString>() {
-            ParamValue::One(s.to_cow()?.into_owned())
-        } else if v.is_instance_of::<PyList>() || v.is_instance_of::<PyTuple>() {
-            let mut values = Vec::new();
-            for x in v.try_iter()? {
-                let x = x?;
-                let s =
-                    x.cast::<PyString>().map_err(|_| invalid(format!("params[{key:?}]"), "list items must be str"))?;
-                values.push(s.to_cow()?.into_owned());
-            }
-            ParamValue::Many(values)
-        } else {
-            return Err(invalid(format!("params[{key:?}]"), "values must be str or a list of str"));
-        };
-        params.insert(key, value);
-    }
-    Ok(params)
+    duo_directory::decode::from_value(py_to_json(obj, "params")?).map_err(|e| match e {
+        duo_directory::Error::Decode { field, reason, .. } => invalid(format!("params[{field:?}]"), reason),
+        other => crate::error::err(other),
+    })
 }
 
 /// Any serde value as plain Python objects (through its JSON form).

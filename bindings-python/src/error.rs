@@ -1,5 +1,5 @@
-//! The Python exception classes, created in this one place, and the one mapping from core's
-//! [`Error`] to them.
+//! The one mapping from core's [`Error`] to the Python exception classes, which are defined in
+//! `duo_directory/_errors.py` (in one place, with their docs):
 //!
 //! ```text
 //! DuoError(Exception)                      .kind (core's stable code string)
@@ -12,120 +12,16 @@
 //! ├── DuoTimeoutError(DuoError, TimeoutError)   .attempts
 //! └── DecodeError(DuoError, ValueError)    .field .reason .line .column .excerpt
 //! ```
-//! The classes are built with `type(name, bases, namespace)` because two of them have two bases,
-//! which `create_exception!` cannot express. Attributes live in the instance `__dict__`, so the
-//! standard `BaseException.__reduce__` pickles them.
 
 use duo_directory::{ApiError, Error};
-use pyo3::exceptions::{PyException, PyTimeoutError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyTuple, PyType};
 
-/// The classes, in [`SPECS`] order.
-#[derive(Clone, Copy)]
-enum Class {
-    Duo,
-    Api,
-    NotFound,
-    Auth,
-    RateLimited,
-    InvalidInput,
-    Transport,
-    Timeout,
-    Decode,
-}
-
-/// A base of a class: one of ours (by position in [`SPECS`]) or a Python built-in.
-enum Base {
-    Ours(Class),
-    Exception,
-    ValueError,
-    TimeoutError,
-}
-
-const SPECS: [(&str, &[Base], &str); 9] = [
-    (
-        "DuoError",
-        &[Base::Exception],
-        "Base of every duo_directory error. `kind` is a stable, language-neutral name of the error kind \
-         ('api_error', 'not_found', 'unauthorized', 'rate_limited', 'invalid_input', 'transport', 'timeout', \
-         'decode', 'internal'). The secret key never appears in any error text.",
-    ),
-    (
-        "DuoApiError",
-        &[Base::Ours(Class::Duo)],
-        "Duo refused the request. `status` is the HTTP status, `code` Duo's numeric error code (or None), \
-         `message` and `message_detail` Duo's texts, `attempts` how many requests were sent. Fix the request \
-         before retrying.",
-    ),
-    ("NotFoundError", &[Base::Ours(Class::Api)], "The user, directory or resource does not exist (HTTP 404)."),
-    (
-        "AuthError",
-        &[Base::Ours(Class::Api)],
-        "Credentials were missing, wrong or lack the permission (HTTP 401/403): check ikey, skey, host and clock.",
-    ),
-    (
-        "RateLimitedError",
-        &[Base::Ours(Class::Api)],
-        "Duo kept answering 429 after every allowed retry. `attempts` is how many requests were sent, \
-         `retry_after` the server's Retry-After in seconds (or None).",
-    ),
-    (
-        "InvalidInputError",
-        &[Base::Ours(Class::Duo), Base::ValueError],
-        "An argument was rejected before anything was sent: `field` names it, `reason` says why.",
-    ),
-    (
-        "TransportError",
-        &[Base::Ours(Class::Duo)],
-        "The connection failed (DNS, TCP, TLS, reset). `sent` is False when the request certainly did not reach \
-         Duo (safe to send again) and True when its outcome is unknown; `attempts` is how many tries were made.",
-    ),
-    (
-        "DuoTimeoutError",
-        &[Base::Ours(Class::Duo), Base::TimeoutError],
-        "No answer within the configured timeout or deadline (the request may have reached Duo).",
-    ),
-    (
-        "DecodeError",
-        &[Base::Ours(Class::Duo), Base::ValueError],
-        "A document could not be read. `field` is the offending field path ('' for the whole document), \
-         `line`/`column` are 1-based (0 when unknown), `excerpt` is the start of the body (or None).",
-    ),
-];
-
-static CLASSES: PyOnceLock<Vec<Py<PyType>>> = PyOnceLock::new();
-
-fn classes(py: Python<'_>) -> PyResult<&'static [Py<PyType>]> {
-    let classes = CLASSES.get_or_try_init(py, || {
-        let mut made: Vec<Py<PyType>> = Vec::with_capacity(SPECS.len());
-        for (name, bases, doc) in SPECS {
-            let mut resolved = Vec::new();
-            for base in bases {
-                resolved.push(match base {
-                    Base::Ours(c) => made.get(*c as usize).map(|t| t.bind(py).clone()).ok_or_else(|| internal(name))?,
-                    Base::Exception => py.get_type::<PyException>(),
-                    Base::ValueError => py.get_type::<PyValueError>(),
-                    Base::TimeoutError => py.get_type::<PyTimeoutError>(),
-                });
-            }
-            let namespace = PyDict::new(py);
-            namespace.set_item("__module__", "duo_directory")?;
-            namespace.set_item("__doc__", doc)?;
-            let class = py.get_type::<PyType>().call1((name, PyTuple::new(py, resolved)?, namespace))?;
-            made.push(class.cast_into::<PyType>()?.unbind());
-        }
-        Ok::<_, PyErr>(made)
-    })?;
-    Ok(classes)
-}
-
-/// Adds the exception classes to the module.
+/// Re-exports the exception classes from the native module too.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    for class in classes(m.py())? {
-        let class = class.bind(m.py());
-        m.add(class.name()?, class)?;
+    let errors = m.py().import("duo_directory._errors")?;
+    for name in errors.getattr("__all__")?.try_iter()? {
+        let name = name?;
+        m.add(name.extract::<String>()?, errors.getattr(name.cast::<pyo3::types::PyString>()?)?)?;
     }
     Ok(())
 }
@@ -158,28 +54,30 @@ fn api_attrs<'py>(py: Python<'py>, e: &ApiError) -> PyResult<Vec<(&'static str, 
 fn to_pyerr(py: Python<'_>, e: Error) -> PyResult<PyErr> {
     // Exhaustive on purpose: a new core variant must be given a Python class here.
     let (class, attrs) = match &e {
-        Error::Api(api) => (Class::Api, api_attrs(py, api)?),
-        Error::NotFound(api) => (Class::NotFound, api_attrs(py, api)?),
-        Error::Unauthorized(api) => (Class::Auth, api_attrs(py, api)?),
+        Error::Api(api) => ("DuoApiError", api_attrs(py, api)?),
+        Error::NotFound(api) => ("NotFoundError", api_attrs(py, api)?),
+        Error::Unauthorized(api) => ("AuthError", api_attrs(py, api)?),
         Error::RateLimited { error, retry_after } => {
             let mut attrs = api_attrs(py, error)?;
             attrs.push(("retry_after", retry_after.map(|d| d.as_secs_f64()).into_pyobject(py)?.into_any()));
-            (Class::RateLimited, attrs)
+            ("RateLimitedError", attrs)
         }
         Error::InvalidInput { field, reason } => (
-            Class::InvalidInput,
+            "InvalidInputError",
             vec![("field", field.into_pyobject(py)?.into_any()), ("reason", reason.into_pyobject(py)?.into_any())],
         ),
         Error::Transport { sent, attempts, .. } => (
-            Class::Transport,
+            "TransportError",
             vec![
                 ("sent", sent.into_pyobject(py)?.to_owned().into_any()),
                 ("attempts", attempts.into_pyobject(py)?.into_any()),
             ],
         ),
-        Error::Timeout { attempts, .. } => (Class::Timeout, vec![("attempts", attempts.into_pyobject(py)?.into_any())]),
+        Error::Timeout { attempts, .. } => {
+            ("DuoTimeoutError", vec![("attempts", attempts.into_pyobject(py)?.into_any())])
+        }
         Error::Decode { field, reason, line, column, excerpt } => (
-            Class::Decode,
+            "DecodeError",
             vec![
                 ("field", field.into_pyobject(py)?.into_any()),
                 ("reason", reason.into_pyobject(py)?.into_any()),
@@ -188,10 +86,9 @@ fn to_pyerr(py: Python<'_>, e: Error) -> PyResult<PyErr> {
                 ("excerpt", excerpt.as_deref().into_pyobject(py)?.into_any()),
             ],
         ),
-        Error::Internal { .. } => (Class::Duo, Vec::new()),
+        Error::Internal { .. } => ("DuoError", Vec::new()),
     };
-    let class = classes(py)?.get(class as usize).ok_or_else(|| PyException::new_err("missing error class"))?;
-    let exc = class.bind(py).call1((e.to_string(),))?;
+    let exc = py.import("duo_directory._errors")?.getattr(class)?.call1((e.to_string(),))?;
     exc.setattr("kind", e.code())?;
     for (name, value) in attrs {
         exc.setattr(name, value)?;

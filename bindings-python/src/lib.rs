@@ -37,7 +37,11 @@ fn _force_panic_async(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 /// no runtime thread touches the interpreter, which is about to be torn down.
 #[pyfunction]
 fn _shutdown(py: Python<'_>) {
-    py.detach(|| duo_directory::runtime::shutdown(std::time::Duration::from_millis(500)));
+    py.detach(|| {
+        duo_directory::runtime::shutdown(std::time::Duration::from_millis(500));
+        #[cfg(feature = "emulator")]
+        duo_directory_emulator::remove_ca_files_at_exit();
+    });
 }
 
 #[pymodule]

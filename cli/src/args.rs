@@ -3,7 +3,7 @@
 use crate::exit::EXIT_CODES_HELP;
 use crate::output::OutputFormat;
 use clap::{ArgAction, ArgGroup, Args, Parser, Subcommand};
-use duo_directory::WritableStatus;
+use duo_directory::UserField;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -211,39 +211,37 @@ pub struct SafetyArgs {
 const YES_HELP: &str = "Skip the confirmation. Without --yes (or --confirm) the command asks on the terminal, \
 and refuses with exit code 2 when stdin is not a terminal";
 
-/// Writable user fields, shared by create and update.
-#[derive(Debug, Args, Clone, Default)]
-pub struct UserFields {
-    /// Full name.
-    #[arg(long)]
-    pub realname: Option<String>,
-    /// Given name.
-    #[arg(long)]
-    pub firstname: Option<String>,
-    /// Surname.
-    #[arg(long)]
-    pub lastname: Option<String>,
-    /// Email address.
-    #[arg(long)]
-    pub email: Option<String>,
-    /// active, bypass or disabled.
-    #[arg(long, value_parser = parse_status)]
-    pub status: Option<WritableStatus>,
-    /// Free-text notes.
-    #[arg(long)]
-    pub notes: Option<String>,
-    /// Username alias 1.
-    #[arg(long)]
-    pub alias1: Option<String>,
-    /// Username alias 2.
-    #[arg(long)]
-    pub alias2: Option<String>,
-    /// Username alias 3.
-    #[arg(long)]
-    pub alias3: Option<String>,
-    /// Username alias 4.
-    #[arg(long)]
-    pub alias4: Option<String>,
+/// Writable user fields, shared by create and update: one `--NAME VALUE` flag per entry of core's
+/// field table ([`UserField`]; `username` is declared by each command), in table order.
+#[derive(Debug, Clone, Default)]
+pub struct UserFields(pub Vec<(UserField, String)>);
+
+fn field_flags() -> impl Iterator<Item = UserField> {
+    UserField::ALL.into_iter().filter(|f| *f != UserField::Username)
+}
+
+impl clap::FromArgMatches for UserFields {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let given = field_flags().filter_map(|f| matches.get_one::<String>(f.name()).map(|v| (f, v.clone())));
+        Ok(UserFields(given.collect()))
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl clap::Args for UserFields {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        field_flags().fold(cmd, |cmd, f| {
+            cmd.arg(clap::Arg::new(f.name()).long(f.name()).value_name("TEXT").help(f.description()))
+        })
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
 }
 
 /// `users create`.
@@ -313,12 +311,4 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
         return Err(format!("{text} must be more than 0 and at most 86400 seconds"));
     }
     Ok(Duration::from_secs_f64(seconds))
-}
-
-/// Core decides which statuses are writable; clap only reports its answer as a usage error.
-fn parse_status(text: &str) -> Result<WritableStatus, String> {
-    text.parse::<WritableStatus>().map_err(|e| match e {
-        duo_directory::Error::InvalidInput { reason, .. } => reason,
-        other => other.to_string(),
-    })
 }

@@ -110,20 +110,10 @@ async fn get(client: &Client, args: GetArgs, format: OutputFormat, out: &mut imp
 }
 
 async fn create(client: &Client, args: CreateArgs, format: OutputFormat, out: &mut impl Write) -> Result<(), CliError> {
-    let f = args.fields;
-    let create = UserCreate {
-        username: args.username,
-        realname: f.realname,
-        firstname: f.firstname,
-        lastname: f.lastname,
-        email: f.email,
-        status: f.status,
-        notes: f.notes,
-        alias1: f.alias1,
-        alias2: f.alias2,
-        alias3: f.alias3,
-        alias4: f.alias4,
-    };
+    let mut create = UserCreate::new(args.username);
+    for (field, value) in &args.fields.0 {
+        create.set(field.name(), Some(value))?;
+    }
     let request = client.preview().create_user(&create)?;
     if !proceed(out, format, args.safety, false, "Create user", &create.username, &request)? {
         return Ok(());
@@ -134,19 +124,10 @@ async fn create(client: &Client, args: CreateArgs, format: OutputFormat, out: &m
 
 /// The update the flags describe; `--clear-alias N` sets alias N to empty, which removes it.
 pub fn user_update(username: Option<String>, fields: UserFields, clear_alias: &[u8]) -> Result<UserUpdate, CliError> {
-    let mut update = UserUpdate {
-        username,
-        realname: fields.realname,
-        firstname: fields.firstname,
-        lastname: fields.lastname,
-        email: fields.email,
-        status: fields.status,
-        notes: fields.notes,
-        alias1: fields.alias1,
-        alias2: fields.alias2,
-        alias3: fields.alias3,
-        alias4: fields.alias4,
-    };
+    let mut update = UserUpdate { username, ..UserUpdate::default() };
+    for (field, value) in &fields.0 {
+        update.set(field.name(), Some(value))?;
+    }
     for &n in clear_alias {
         let slot = match n {
             1 => &mut update.alias1,

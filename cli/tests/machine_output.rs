@@ -147,7 +147,7 @@ fn what_if_headers_are_one_object_like_python_prepared_request() {
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
     let headers = doc["request"]["headers"].as_object().unwrap_or_else(|| panic!("{doc}"));
     let names: Vec<&str> = headers.keys().map(String::as_str).collect();
-    assert_eq!(names, ["Content-Type", "Date", "Host", "User-Agent"]);
+    assert_eq!(names, ["Host", "Date", "Content-Type", "User-Agent"], "in the order they are sent");
     assert_eq!(headers["Host"], served.emulator().host());
     // Sent order is kept in the text: Host, Date, Content-Type, User-Agent.
     let at = |name: &str| out.find(&format!("\"{name}\":")).unwrap();

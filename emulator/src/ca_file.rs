@@ -96,6 +96,17 @@ pub(crate) fn sweep_stale() {
 }
 
 /// Removes the CA files in `dir` whose pid `alive` says is gone.
+/// Removes every CA file this process wrote (for an exit path that drops no emulator).
+pub(crate) fn remove_own() {
+    let own = std::process::id();
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for entry in entries.flatten() {
+        if entry.file_name().to_str().and_then(owner_pid) == Some(own) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 fn sweep_dir(dir: &Path, alive: impl Fn(u32) -> bool) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let own = std::process::id();

@@ -422,6 +422,12 @@ impl Emulator {
     }
 }
 
+/// Removes the CA files of every emulator of this process, for a host that exits without
+/// dropping its emulators (Python's `atexit`); emulators still running keep their CA in memory.
+pub fn remove_ca_files_at_exit() {
+    ca_file::remove_own();
+}
+
 const _: () = {
     const fn send_sync<T: Send + Sync>() {}
     send_sync::<Emulator>();

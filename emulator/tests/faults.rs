@@ -79,6 +79,7 @@ async fn delay_then_normal_answer_and_client_timeout() {
     let mut config = fast_config(&emulator);
     config.timeout = Duration::from_millis(100);
     config.retry.max_retries = 0;
+    config.retry.connect_retries = 0;
     let impatient = duo_directory::Client::new(config).unwrap();
     emulator.inject_fault(Fault::Delay { count: 1, delay: Duration::from_millis(500) });
     let err = impatient.get_user(&emulator.users()[0].user_id).await.unwrap_err();
@@ -90,6 +91,7 @@ async fn dropped_connections() {
     let emulator = http_emulator(3).await;
     let mut config = fast_config(&emulator);
     config.retry.max_retries = 0;
+    config.retry.connect_retries = 0;
     let once = duo_directory::Client::new(config).unwrap();
     emulator.inject_fault(Fault::DropConnection { count: 1 });
     let err = once.get_user(&emulator.users()[0].user_id).await.unwrap_err();
@@ -111,6 +113,7 @@ async fn dropped_connections() {
     let tls = duo_directory_emulator::Emulator::start(Default::default()).await.unwrap();
     let mut config = tls.client_config();
     config.retry.max_retries = 0;
+    config.retry.connect_retries = 0;
     let client = duo_directory::Client::new(config).unwrap();
     tls.inject_fault(Fault::DropConnection { count: 1 });
     let err = client.get_user_by_username("x").await.unwrap_err();

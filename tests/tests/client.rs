@@ -228,8 +228,15 @@ async fn previews_send_nothing_and_match_what_is_sent() {
     assert!(p.headers.iter().any(|(k, v)| k == "User-Agent" && v.starts_with("duo-directory/")));
     let d = c.preview().delete_user(&target.user_id).unwrap();
     assert_eq!((d.method.as_str(), d.body.as_ref().map(Body::text)), ("DELETE", None));
-    let s = c.preview().sync_user_from_directory("DK/with space", "mbolton").unwrap();
-    assert_eq!(s.path, "/admin/v1/users/directorysync/DK%2Fwith%20space/syncuser");
+    let s = c.preview().sync_user_from_directory("DKWITHOUTSPACE", "mbolton").unwrap();
+    assert_eq!(s.path, "/admin/v1/users/directorysync/DKWITHOUTSPACE/syncuser");
+    // an id a path could reinterpret is refused, so the request sent is the one previewed
+    for bad in ["DK/with space", "..", ".", "DK%2F"] {
+        let err = c.preview().sync_user_from_directory(bad, "mbolton").unwrap_err();
+        assert!(matches!(&err, Error::InvalidInput { field, .. } if field == "directory_key"), "{err:?}");
+        let err = c.preview().delete_user(bad).unwrap_err();
+        assert!(matches!(&err, Error::InvalidInput { field, .. } if field == "user_id"), "{err:?}");
+    }
     let cr = c.preview().create_user(&jane()).unwrap();
     assert_eq!(cr.path, "/admin/v1/users");
     assert_eq!(emu.request_count(), 0, "previews reach nothing");

@@ -4,12 +4,14 @@
 //! - **Throttling and server errors** (429 for any method; 502/503/504 for `GET`): the official
 //!   clients' schedule, 1 s doubling to 32 s plus 0-1 s of jitter, `Retry-After` obeyed, up to
 //!   `max_retries` times.
-//! - **Connection failures** (refused, reset before sending, DNS, TLS handshake): the request never
-//!   reached Duo, so it is sent again whatever its method, but on a short schedule: `connect_base`
-//!   doubling, jittered between half and all of it, at most `connect_retries` times.
+//! - **Connection failures** (refused, DNS, TLS handshake): the request never reached Duo, so it
+//!   is sent again whatever its method, but on a short schedule: `connect_base` doubling, jittered
+//!   between half and all of it, at most `connect_retries` times. A `GET` whose connection broke
+//!   after it was sent goes on the same schedule; a write does not (it may have been applied).
+//! - **Timeouts**: a `GET` that got no answer within `timeout` is sent once more; a write is not.
 //!
 //! No single wait exceeds `max_wait` (a `Retry-After: 120` included), and the client's `deadline`
-//! bounds the whole call, attempts and waits together. A request that timed out is not sent again.
+//! bounds the whole call, attempts and waits together.
 
 use rand::Rng;
 use std::time::{Duration, SystemTime};

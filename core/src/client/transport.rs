@@ -18,8 +18,11 @@ enum Attempt {
         error: Error,
         retry_after: Option<Duration>,
     },
-    /// The connection failed before the request was sent: the short connection schedule.
+    /// The connection failed before the request was sent, or a read failed after it: the short
+    /// connection schedule.
     ConnectFailed(Error),
+    /// A read timed out: retried once (unless connection retries are off), on the connection schedule.
+    TimedOut(Error),
 }
 
 /// At most this many requests in flight on HTTP/2, where they share one connection.
@@ -61,7 +64,7 @@ impl Client {
         let config = &self.inner.config;
         let policy = &config.retry;
         let deadline = config.deadline.map(|d| Instant::now() + d);
-        let (mut attempt, mut throttled, mut connect_failures) = (0u32, 0u32, 0u32);
+        let (mut attempt, mut throttled, mut connect_failures, mut timeouts) = (0u32, 0u32, 0u32, 0u32);
         loop {
             attempt += 1;
             let span = tracing::debug_span!(
@@ -80,6 +83,13 @@ impl Client {
                     }
                     throttled += 1;
                     (error, policy.backoff(throttled - 1, retry_after), policy.max_retries + 1)
+                }
+                Ok(Attempt::TimedOut(error)) => {
+                    if timeouts >= policy.connect_retries.min(1) {
+                        return Err(error.with_attempts(attempt));
+                    }
+                    timeouts += 1;
+                    (error, policy.connect_backoff(0), attempt + 1)
                 }
                 Ok(Attempt::ConnectFailed(error)) => {
                     if connect_failures >= policy.connect_retries {
@@ -170,19 +180,21 @@ impl Client {
 }
 
 /// A failure before an answer. A connection that could not be made never carried the request,
-/// so it goes on the connection schedule whatever the method; anything later may have reached
-/// Duo, and is neither retried nor reported as unsent.
+/// so it goes on the connection schedule whatever the method. Anything later may have reached
+/// Duo: a read (`GET`) is sent again (after a timeout, once), a write is not.
 fn classify_send_error(request: &PreparedRequest, e: &reqwest::Error, timeout: Duration) -> Result<Attempt> {
     let what = format!("{} {}", request.method, request.path);
     if e.is_timeout() {
         let message = format!("{what}: no answer within {:.1} s", timeout.as_secs_f64());
-        return Err(Error::Timeout { message, attempts: 1 });
+        let error = Error::Timeout { message, attempts: 1 };
+        return if request.idempotent() { Ok(Attempt::TimedOut(error)) } else { Err(error) };
     }
     let message = format!("{what}: {}", error_chain(e));
     if e.is_connect() {
         return Ok(Attempt::ConnectFailed(Error::Transport { message, sent: false, attempts: 1 }));
     }
-    Err(Error::Transport { message, sent: true, attempts: 1 })
+    let error = Error::Transport { message, sent: true, attempts: 1 };
+    if request.idempotent() { Ok(Attempt::ConnectFailed(error)) } else { Err(error) }
 }
 
 /// The messages of an error and its causes, joined (no `Debug` output, no URLs with secrets).

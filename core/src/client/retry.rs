@@ -16,10 +16,11 @@
 use rand::Rng;
 use std::time::{Duration, SystemTime};
 
-/// Retry settings. See the [module documentation](self) for the two schedules.
+/// Retry settings. See the [module documentation](self) for the two schedules. `max_retries`
+/// bounds the retries of a call whatever their cause (0 turns retrying off altogether).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Retries after a 429 or a retryable 5xx (0 disables them). Default 6.
+    /// Most retries of one call, whatever the cause (0 disables retrying). Default 6.
     pub max_retries: u32,
     /// First backoff of the throttling schedule. Default 1 s.
     pub base: Duration,
@@ -29,7 +30,7 @@ pub struct RetryPolicy {
     pub jitter: Duration,
     /// Longest single wait, `Retry-After` included. Default 60 s.
     pub max_wait: Duration,
-    /// Retries after a connection failure. Default 2.
+    /// Most retries after connection failures (within `max_retries`). Default 2.
     pub connect_retries: u32,
     /// First backoff after a connection failure (doubling, jittered, at most 1 s). Default 250 ms.
     pub connect_base: Duration,

@@ -85,14 +85,14 @@ impl Client {
                     (error, policy.backoff(throttled - 1, retry_after), policy.max_retries + 1)
                 }
                 Ok(Attempt::TimedOut(error)) => {
-                    if timeouts >= policy.connect_retries.min(1) {
+                    if timeouts >= policy.connect_retries.min(1) || attempt > policy.max_retries {
                         return Err(error.with_attempts(attempt));
                     }
                     timeouts += 1;
                     (error, policy.connect_backoff(0), attempt + 1)
                 }
                 Ok(Attempt::ConnectFailed(error)) => {
-                    if connect_failures >= policy.connect_retries {
+                    if connect_failures >= policy.connect_retries || attempt > policy.max_retries {
                         return Err(error.with_attempts(attempt));
                     }
                     connect_failures += 1;

@@ -47,6 +47,9 @@ fn _shutdown(py: Python<'_>) {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", duo_directory::VERSION)?;
+    // Core's events reach `logging` (logger `duo_directory.retry` for retries). Levels are
+    // cached per logger on first use: configure logging before the first call.
+    let _ = pyo3_log::Logger::new(m.py(), pyo3_log::Caching::LoggersAndLevels)?.install();
     error::register(m)?;
     m.add_class::<models::PyUser>()?;
     m.add_class::<models::PyUserStatus>()?;

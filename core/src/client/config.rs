@@ -141,8 +141,32 @@ impl ClientConfig {
         if self.ca_pinning && self.ca_certs.is_none() {
             return Err(Error::invalid("ca_certs", "CA pinning needs at least one CA certificate"));
         }
-        Ok(())
+        check_key_shapes(&self.ikey, &self.skey)
     }
+}
+
+/// Duo integration keys are `DI` and 18 more upper-case letters or digits; secret keys are 40
+/// characters. A swapped pair is named as such, and neither value is ever quoted.
+fn check_key_shapes(ikey: &str, skey: &Secret) -> Result<()> {
+    let looks_like_ikey = |k: &str| {
+        k.len() == 20 && k.starts_with("DI") && k.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    };
+    if looks_like_ikey(ikey) {
+        return Ok(());
+    }
+    if looks_like_ikey(skey.expose()) {
+        return Err(Error::invalid(
+            "ikey",
+            "the integration key and the secret key look swapped: ikey is the 20-character key starting with DI",
+        ));
+    }
+    Err(Error::invalid(
+        "ikey",
+        format!(
+            "is not a Duo integration key (20 characters, DI then upper-case letters and digits; this one has {})",
+            ikey.chars().count()
+        ),
+    ))
 }
 
 fn validate_host(host: &str) -> Result<()> {

@@ -1,0 +1,153 @@
+"""Failing fast and clearly at the edges (issue "Fail fast, fail clearly"): typed errors for bad
+options, key shapes, fork safety, logging of retries without secrets, capped waits."""
+
+import multiprocessing
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from duo_directory import Client, InvalidInputError, RateLimitedError
+from duo_directory.testing import Emulator
+
+SECRET = "Zh5eGmUq9zpfQnyUIu5OL9iWoMMv5ZNmk3zLJ4Ep"
+IKEY = "DIWJ8X6AEYOR5OMC6TQ1"
+HOST = "api-3f2a91c4.duosecurity.com"
+
+
+@pytest.mark.parametrize(
+    "option, value",
+    [
+        ("max_retries", -1),
+        ("max_retries", 10**30),
+        ("connect_retries", -5),
+        ("max_connections", 0),
+        ("timeout", -1.0),
+        ("timeout", 10**300),
+        ("timeout", float("nan")),
+        ("deadline", 0),
+        ("retry_jitter", -0.5),
+        ("proxy", "http://[not a proxy"),
+        ("sig_version", 3),
+        ("digest", "md5"),
+        ("scheme", "ftp"),
+        ("ca_certs", "/no/such/ca.pem"),
+        ("timeot", 1.0),
+    ],
+)
+def test_bad_options_are_typed_errors_naming_the_option(option, value):
+    with pytest.raises(InvalidInputError) as info:
+        Client(IKEY, SECRET, HOST, **{option: value})
+    assert info.value.field == option
+    text = str(info.value)
+    assert "0" * 20 not in text and SECRET not in text, text
+
+
+@pytest.mark.parametrize("page_size", [-1, 0, 301, 10**30])
+def test_bad_page_sizes_are_typed_errors(page_size):
+    with Client(IKEY, SECRET, HOST) as client, pytest.raises(InvalidInputError) as info:
+        client.list_users(page_size=page_size)
+    assert info.value.field == "page_size" and "0" * 20 not in str(info.value)
+
+
+def test_swapped_keys_are_refused_without_printing_the_secret():
+    with pytest.raises(InvalidInputError) as info:
+        Client(SECRET, IKEY, HOST)
+    assert info.value.field == "ikey" and "swapped" in str(info.value)
+    assert SECRET not in str(info.value) + repr(info.value)
+    with pytest.raises(InvalidInputError) as info:
+        Client("not-an-ikey", SECRET, HOST)
+    assert info.value.field == "ikey" and "not-an-ikey" not in str(info.value)
+
+
+def test_a_status_has_one_spelling():
+    with Client(IKEY, SECRET, HOST) as client:
+        assert client.preview.update_user("DU3RP9I2WOC59VZX672N", status="disabled").params == {"status": "disabled"}
+        with pytest.raises(InvalidInputError) as info:
+            client.preview.update_user("DU3RP9I2WOC59VZX672N", status="DISABLED")
+        assert info.value.field == "status"
+
+
+def test_unknown_user_fields_are_refused_by_name():
+    with Client(IKEY, SECRET, HOST) as client, pytest.raises(InvalidInputError) as info:
+        client.preview.update_user("DU3RP9I2WOC59VZX672N", colour="red")
+    assert info.value.field == "colour"
+
+
+def test_retry_after_is_capped_by_max_wait():
+    with Emulator(users=1, tls=False) as emu, emu.client(max_wait=0.2) as client:
+        emu.inject_fault("rate_limited", count=1, retry_after=120)
+        started = time.monotonic()
+        assert client.get_user(emu.users()[0].user_id)
+        assert time.monotonic() - started < 2.0
+
+
+def test_the_deadline_bounds_a_call():
+    with Emulator(users=1, tls=False) as emu, emu.client(deadline=1.0) as client:
+        emu.inject_fault("rate_limited", count=100, retry_after=5)
+        started = time.monotonic()
+        with pytest.raises(RateLimitedError) as info:
+            client.get_user(emu.users()[0].user_id)
+        assert time.monotonic() - started < 1.5 and info.value.attempts == 1
+
+
+def test_retries_are_logged_through_logging_without_the_secret():
+    code = textwrap.dedent(
+        """
+        import logging, sys
+        logging.basicConfig(level=logging.DEBUG, stream=sys.stdout, format="%(name)s %(levelname)s %(message)s")
+        from duo_directory.testing import Emulator
+        with Emulator(users=1, tls=False) as emu, emu.client() as client:
+            emu.inject_fault("rate_limited", count=1, retry_after=0)
+            client.get_user(emu.users()[0].user_id)
+            print("SKEY", emu.skey, file=sys.stderr)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    skey = out.stderr.split("SKEY ", 1)[1].split()[0]
+    retries = [line for line in out.stdout.splitlines() if line.startswith("duo_directory.retry ")]
+    assert len(retries) == 1, out.stdout
+    assert "retrying" in retries[0] and 'reason="rate limited"' in retries[0] and "attempt=1" in retries[0]
+    assert skey not in out.stdout
+
+
+def use_in_child(client, user_id, conn):
+    try:
+        conn.send(client.get_user(user_id).user_id)
+    except Exception as e:  # reported to the parent, which fails the test
+        conn.send(repr(e))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork() is POSIX")
+def test_a_client_made_before_fork_works_in_the_child():
+    with Emulator(users=1, tls=True) as emu, emu.client(timeout=5.0) as client:
+        user_id = emu.users()[0].user_id
+        assert client.get_user(user_id).user_id == user_id  # the parent's pool is warm
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: the emulator is the parent's, the pool must be new
+            try:
+                ok = client.get_user(user_id).user_id == user_id
+            except BaseException:
+                ok = False
+            os.write(write, b"ok" if ok else b"no")
+            os._exit(0)
+        os.close(write)
+        deadline = time.monotonic() + 20
+        answer = b""
+        while time.monotonic() < deadline and not answer:
+            answer = os.read(read, 2)
+        os.waitpid(pid, 0)
+        assert answer == b"ok"
+        ctx = multiprocessing.get_context("fork")
+        parent, child = ctx.Pipe()
+        process = ctx.Process(target=use_in_child, args=(client, user_id, child))
+        process.start()
+        assert parent.poll(20), "the child answered"
+        assert parent.recv() == user_id
+        process.join(10)
+        assert client.get_user(user_id).user_id == user_id, "the parent is unaffected"

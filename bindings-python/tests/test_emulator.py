@@ -5,7 +5,7 @@ import json
 import duo_client
 import pytest
 
-from duo_directory import DirectoryUser, InvalidInputError, User
+from duo_directory import DecodeError, DirectoryUser, DuoApiError, InvalidInputError, User
 from duo_directory.testing import Emulator, RecordedRequest
 
 from conftest import load_vector
@@ -51,8 +51,9 @@ def test_add_user_from_dict_and_model():
         with emu.client() as c:
             got = c.get_user(seed_user["user_id"])
             assert json.loads(got.to_json()) == seed_user
-        with pytest.raises(Exception):
-            emu.add_user({"username": "no id"})
+        with pytest.raises(DecodeError) as info:
+            emu.add_user({"username": "no id", "status": "active"})
+        assert info.value.field == "user_id"
 
 
 def test_directories():
@@ -72,7 +73,7 @@ def test_faults_and_rate_limit():
     with Emulator(tls=False) as emu:
         with emu.client(max_retries=0) as c:
             emu.inject_fault("server_error", 1, status=503)
-            with pytest.raises(Exception) as info:
+            with pytest.raises(DuoApiError) as info:
                 c.get_user_by_username("x")
             assert info.value.status == 503
             assert c.get_user_by_username("x") is None

@@ -50,7 +50,7 @@ def test_seed_002_nested_objects():
     assert user.groups[0].push_enabled is False
     phone = user.phones[0]
     assert phone.phone_id.startswith("DP")
-    assert phone.type in ("Mobile", "Landline", "Unknown")
+    assert phone.type == "Mobile"
     assert isinstance(phone.capabilities, list)
     if user.tokens:
         assert user.tokens[0].type is not None

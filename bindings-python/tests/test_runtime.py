@@ -17,7 +17,7 @@ import time
 import psutil
 import pytest
 
-from duo_directory import DuoTimeoutError, TransportError
+from duo_directory import DuoApiError, DuoTimeoutError, TransportError
 from duo_directory.testing import Emulator
 
 # Each exit variant runs this many times (missing a 1-in-20 crash in 60 runs: 4.6 %), half with
@@ -198,7 +198,7 @@ def test_errors_say_how_many_attempts_they_took():
     with Emulator(users=1, tls=False) as emu, emu.client(retry_base=0.01, retry_jitter=0.0, max_retries=2) as client:
         user_id = emu.users()[0].user_id
         emu.inject_fault("server_error", count=10, status=503)
-        with pytest.raises(Exception) as info:
+        with pytest.raises(DuoApiError) as info:
             client.get_user(user_id)
         assert (info.value.kind, info.value.status, info.value.attempts) == ("api_error", 503, 3)
         assert "after 3 attempts" in str(info.value)

@@ -93,6 +93,15 @@ async def async_part(client: AsyncClient) -> int:
         print(e.status, e.code, e.kind)
     return n
 
+def returns_inside_with(emu: Emulator) -> User:
+    with emu.client() as client:
+        return client.get_users_by_email("a@example.com")[0]
+
+async def returns_inside_async_with(emu: Emulator) -> bool:
+    async with emu.async_client(deadline=10.0, max_retries=2) as client:
+        user = await client.get_user("DU3RP9I2WOC59VZX672N")
+        return user.status == "active" or user.status == UserStatus.BYPASS
+
 auth: str = sign_request("DI", "sk", "GET", "h", "/p", {"a": ["1", "2"]}, date="d", sig_version=2, digest="sha1").authorization
 '''
 
@@ -100,6 +109,24 @@ auth: str = sign_request("DI", "sk", "GET", "h", "/p", {"a": ["1", "2"]}, date="
 def test_a_typical_program_type_checks(tmp_path):
     program = tmp_path / "program.py"
     program.write_text(TYPED_PROGRAM)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(program)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_readme_examples_type_check(tmp_path):
+    """Every `python` block of both READMEs, in order, under `mypy --strict`."""
+    import re
+
+    repo = PACKAGE.parents[2]
+    blocks = []
+    for readme in (repo / "README.md", repo / "bindings-python" / "README.md"):
+        blocks += re.findall(r"```python\n(.*?)```", readme.read_text(encoding="utf-8"), flags=re.S)
+    program = tmp_path / "readme.py"
+    # the root README's example takes its credentials as given
+    program.write_text('ikey, skey, host = "DIWJ8X6AEYOR5OMC6TQ1", "s" * 40, "api-x.duosecurity.com"\n' + "\n".join(blocks))
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(program)],
         cwd=tmp_path, capture_output=True, text=True, timeout=300,

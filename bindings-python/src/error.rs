@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! DuoError(Exception)                      .kind (core's stable code string)
-//! ├── DuoApiError                          .status .code (Duo's numeric code) .message .message_detail .attempts
+//! ├── DuoApiError                          .status .code (Duo's numeric code) .message .message_detail .attempts .diagnosis
 //! │   ├── NotFoundError
 //! │   ├── AuthError
 //! │   └── RateLimitedError                 + .retry_after (seconds or None)
@@ -48,6 +48,7 @@ fn api_attrs<'py>(py: Python<'py>, e: &ApiError) -> PyResult<Vec<(&'static str, 
         ("message", e.message.as_str().into_pyobject(py)?.into_any()),
         ("message_detail", e.message_detail.as_deref().into_pyobject(py)?.into_any()),
         ("attempts", e.attempts.into_pyobject(py)?.into_any()),
+        ("diagnosis", e.diagnosis.as_deref().into_pyobject(py)?.into_any()),
     ])
 }
 

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from duo_directory import Client, InvalidInputError, RateLimitedError
+from duo_directory import AuthError, Client, InvalidInputError, RateLimitedError
 from duo_directory.testing import Emulator
 
 SECRET = "Zh5eGmUq9zpfQnyUIu5OL9iWoMMv5ZNmk3zLJ4Ep"
@@ -151,3 +151,18 @@ def test_a_client_made_before_fork_works_in_the_child():
         assert parent.recv() == user_id
         process.join(10)
         assert client.get_user(user_id).user_id == user_id, "the parent is unaffected"
+
+
+def test_a_refused_signature_says_why_without_the_secret():
+    with Emulator(users=1, tls=False) as emu:
+        wrong = "W" * 40
+        with Client(emu.ikey, wrong, emu.host, scheme="http") as client, pytest.raises(AuthError) as info:
+            client.get_user(emu.users()[0].user_id)
+        e = info.value
+        assert (e.status, e.code) == (401, 40103)
+        assert "secret key most likely does not belong to integration key" in e.diagnosis
+        assert f"for host {emu.host!r}".replace("'", '"') in e.diagnosis and "signature v5" in e.diagnosis
+        assert "clocks agree" in e.diagnosis and "likely cause:" in str(e)
+        assert wrong not in str(e) + repr(e.__dict__) and emu.skey not in str(e)
+        with Client(emu.ikey, emu.skey, emu.host, scheme="http", sig_version=2, digest="sha1") as good:
+            assert good.get_user(emu.users()[0].user_id)  # the same host and keys, signed right, pass

@@ -72,10 +72,15 @@ pub struct ConnectionArgs {
     /// Extra CA certificates to trust (PEM bundle), e.g. the emulator's.
     #[arg(long, global = true, value_name = "PATH", env = "DUO_CA_CERTS")]
     pub ca_certs: Option<PathBuf>,
-    /// Timeout of each HTTP attempt, in seconds [default: 30].
+    /// Timeout of each HTTP attempt, in seconds [default: 30]; a whole call (retries and waits
+    /// included) stops after 120 s.
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     pub timeout: Option<Duration>,
-    /// Retries after a rate-limited (429) or failed idempotent request [default: 6].
+    /// Most retries of one call [default: 6; 0 turns retrying off]. Retried: a 429 (any command,
+    /// waiting Retry-After, at most 60 s, or 1 s doubling to 32 s); 502/503/504, a broken
+    /// connection and (once) a timeout for reads only; a connection that could not be made, for
+    /// any command, at most twice within a second. A create, update, delete or sync that may have
+    /// reached Duo is never sent again.
     #[arg(long, global = true, value_name = "N")]
     pub max_retries: Option<u32>,
 }

@@ -255,6 +255,24 @@ fn unreachable_host_exits_4() {
 }
 
 #[test]
+fn a_refused_connection_exits_4_fast_with_the_default_retries() {
+    // Defaults: connection failures go on the short schedule (2 retries, under a second of waits),
+    // for a write too, since the request never left.
+    for args in [&["users", "list"][..], &["users", "create", "--username", "x"][..]] {
+        let started = std::time::Instant::now();
+        bare()
+            .env("DUO_IKEY", "DIWJ8X6AEYOR5OMC6TQ1")
+            .env("DUO_SKEY", "Zh5eGmUq9zpfQnyUIu5OL9iWoMMv5ZNmk3zLJ4Ep")
+            .env("DUO_HOST", "127.0.0.1:1")
+            .args(args)
+            .assert()
+            .code(4)
+            .stderr(predicate::str::contains("did not reach Duo").and(predicate::str::contains("after 3 attempts")));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{args:?}: {:?}", started.elapsed());
+    }
+}
+
+#[test]
 fn emulator_json_http_prints_one_json_line() {
     let bin = assert_cmd::cargo::cargo_bin("duo-directory");
     let mut child = std::process::Command::new(bin)

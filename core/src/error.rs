@@ -15,12 +15,15 @@ pub struct ApiError {
     pub message_detail: Option<String>,
     /// How many requests were sent in total (more than 1 when the answer came after retries).
     pub attempts: u32,
+    /// For a refused signature (401, codes 40101-40105): the likely cause, measured by the client
+    /// (clock skew against the answer's `Date`, the host and signature version used). No secret.
+    pub diagnosis: Option<String>,
 }
 
 impl ApiError {
     /// A Duo answer to the first attempt.
     pub fn new(status: u16, code: Option<i64>, message: impl Into<String>, message_detail: Option<String>) -> Self {
-        ApiError { status, code, message: message.into(), message_detail, attempts: 1 }
+        ApiError { status, code, message: message.into(), message_detail, attempts: 1, diagnosis: None }
     }
 }
 
@@ -34,7 +37,11 @@ impl std::fmt::Display for ApiError {
         if let Some(detail) = &self.message_detail {
             write!(f, " ({detail})")?;
         }
-        write!(f, "{}", attempts_suffix(self.attempts))
+        write!(f, "{}", attempts_suffix(self.attempts))?;
+        if let Some(diagnosis) = &self.diagnosis {
+            write!(f, "; likely cause: {diagnosis}")?;
+        }
+        Ok(())
     }
 }
 

@@ -34,6 +34,7 @@ pub mod runtime;
 mod secret;
 pub mod sign;
 
+pub use client::diagnosis as client_diagnosis;
 pub use client::retry::{self, RetryPolicy};
 pub use client::{
     CaSource, Client, ClientConfig, ClientOptions, DEFAULT_DEADLINE, DEFAULT_MAX_CONNECTIONS, DEFAULT_PAGE_SIZE,

@@ -65,6 +65,7 @@ class DuoApiError(DuoError):
     message: str
     message_detail: Optional[str]
     attempts: int
+    diagnosis: Optional[str]
 
 class NotFoundError(DuoApiError): ...
 class AuthError(DuoApiError): ...

@@ -157,8 +157,8 @@ impl UserCursor {
     async fn request(&self, offset: u64) -> Result<UserPage> {
         let params = Params::new().with("limit", self.limit.to_string()).with("offset", offset.to_string());
         let request = self.client.prepare("GET", "/admin/v1/users", params)?;
-        let (status, body, attempts) = self.client.send(&request).await?;
-        UserPage::from_response(status, body).map_err(|e| e.with_attempts(attempts))
+        let sent = self.client.send(&request).await?;
+        UserPage::from_response(sent.status, sent.body.clone()).map_err(|e| self.client.explain(e, &sent, &request))
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod blocking;
 mod config;
 mod cursor;
+pub mod diagnosis;
 mod options;
 mod preview;
 mod request;

@@ -12,7 +12,7 @@ use tracing::Instrument;
 
 /// How one attempt ended.
 enum Attempt {
-    Done(u16, Bytes),
+    Done(u16, Bytes, Option<SystemTime>),
     /// Throttled (429) or a retryable server error: the throttling schedule.
     Throttled {
         error: Error,
@@ -23,6 +23,16 @@ enum Attempt {
     ConnectFailed(Error),
     /// A read timed out: retried once (unless connection retries are off), on the connection schedule.
     TimedOut(Error),
+}
+
+/// The final answer to a request.
+pub(crate) struct Sent {
+    pub(crate) status: u16,
+    pub(crate) body: Bytes,
+    /// How many attempts it took.
+    pub(crate) attempts: u32,
+    /// The answer's `Date` header, to measure clock skew.
+    pub(crate) server_date: Option<SystemTime>,
 }
 
 /// At most this many requests in flight on HTTP/2, where they share one connection.
@@ -54,13 +64,33 @@ impl Gate {
 impl Client {
     /// Sends `request` and unwraps Duo's envelope, retrying as the configuration allows.
     pub(crate) async fn execute(&self, request: &PreparedRequest) -> Result<Envelope> {
-        let (status, body, attempts) = self.send(request).await?;
-        envelope::parse(status, &body).map_err(|e| e.with_attempts(attempts))
+        let sent = self.send(request).await?;
+        envelope::parse(sent.status, &sent.body).map_err(|e| self.explain(e, &sent, request))
     }
 
-    /// Sends `request` (retrying as configured) and returns the final status, body and the number
-    /// of attempts it took (for the error, should the body turn out to be a failure).
-    pub(crate) async fn send(&self, request: &PreparedRequest) -> Result<(u16, Bytes, u32)> {
+    /// Adds to a failure what only the exchange knows: how many attempts it took, and for a
+    /// refused signature, the likely cause (see [`super::diagnosis`]).
+    pub(crate) fn explain(&self, error: Error, sent: &Sent, request: &PreparedRequest) -> Error {
+        match error.with_attempts(sent.attempts) {
+            Error::Unauthorized(mut api) => {
+                let config = &self.inner.config;
+                let skew = sent.server_date.map(|server| super::diagnosis::skew(SystemTime::now(), server));
+                api.diagnosis = super::diagnosis::explain(
+                    &api,
+                    skew,
+                    &config.host,
+                    &config.ikey,
+                    config.sig_version,
+                    &request.method,
+                );
+                Error::Unauthorized(api)
+            }
+            other => other,
+        }
+    }
+
+    /// Sends `request` (retrying as configured) and returns the final answer.
+    pub(crate) async fn send(&self, request: &PreparedRequest) -> Result<Sent> {
         let config = &self.inner.config;
         let policy = &config.retry;
         let deadline = config.deadline.map(|d| Instant::now() + d);
@@ -76,7 +106,9 @@ impl Client {
                 duration_ms = tracing::field::Empty,
             );
             let (error, wait, max_attempts) = match self.attempt(request, deadline).instrument(span).await {
-                Ok(Attempt::Done(status, body)) => return Ok((status, body, attempt)),
+                Ok(Attempt::Done(status, body, server_date)) => {
+                    return Ok(Sent { status, body, attempts: attempt, server_date });
+                }
                 Ok(Attempt::Throttled { error, retry_after }) => {
                     if throttled >= policy.max_retries {
                         return Err(finalize(error, attempt, retry_after));
@@ -157,6 +189,11 @@ impl Client {
         transport.gate.open(response.version());
         let status = response.status().as_u16();
         span.record("status", status);
+        let server_date = response
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(crate::date::parse_rfc2822_date);
         let retry_after = response
             .headers()
             .get(reqwest::header::RETRY_AFTER)
@@ -175,7 +212,7 @@ impl Client {
             };
             return Ok(Attempt::Throttled { error, retry_after });
         }
-        Ok(Attempt::Done(status, body))
+        Ok(Attempt::Done(status, body, server_date))
     }
 }
 

@@ -261,7 +261,7 @@ impl Signer {
                 None => canonical.push_str(SHA512_EMPTY),
             }
             canonical.push('\n');
-            canonical.push_str(&x_duo_headers_hash(&headers));
+            canonical.push_str(&hash_sorted_headers(&headers));
         }
         let sig = match options.sig_version {
             SigVersion::V2 => {
@@ -310,7 +310,14 @@ fn check_x_duo_headers(headers: &[(String, String)]) -> Result<Vec<(String, &str
     Ok(out)
 }
 
-fn x_duo_headers_hash(sorted: &[(String, &str)]) -> String {
+/// The v5 canonical line of `X-Duo-*` headers: checked as [`Signer::sign`] checks them, then
+/// SHA-512 of `name\0value` pairs (lower-cased names, sorted) joined by `\0`. For servers that
+/// verify signatures (the emulator).
+pub fn x_duo_headers_hash(headers: &[(String, String)]) -> Result<String> {
+    Ok(hash_sorted_headers(&check_x_duo_headers(headers)?))
+}
+
+fn hash_sorted_headers(sorted: &[(String, &str)]) -> String {
     if sorted.is_empty() {
         return SHA512_EMPTY.to_string();
     }

@@ -59,3 +59,13 @@ impl From<EmulatorError> for duo_directory::Error {
         }
     }
 }
+
+impl EmulatorError {
+    /// A core error met while serving (a malformed `X-Duo-*` header, say) as an emulator error.
+    pub fn from_core(e: duo_directory::Error) -> EmulatorError {
+        match e {
+            duo_directory::Error::InvalidInput { field, reason } => EmulatorError::InvalidInput { field, reason },
+            other => EmulatorError::Io(other.to_string()),
+        }
+    }
+}

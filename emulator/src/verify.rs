@@ -5,7 +5,6 @@
 use crate::EmulatorError;
 use base64::Engine;
 use duo_directory::Secret;
-use duo_directory::sign::SHA512_EMPTY;
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 use sha2::{Digest, Sha512};
@@ -54,57 +53,11 @@ pub fn server_canonical(
 ) -> Result<String, EmulatorError> {
     let mut canonical = [date, &method.to_ascii_uppercase(), &host.to_ascii_lowercase(), path, params_line].join("\n");
     if sig_version == 5 {
-        let headers = check_x_duo_headers(x_duo_headers)?;
+        let headers_hash = duo_directory::sign::x_duo_headers_hash(x_duo_headers).map_err(EmulatorError::from_core)?;
         canonical.push('\n');
         canonical.push_str(&hex::encode(Sha512::digest(body)));
         canonical.push('\n');
-        canonical.push_str(&x_duo_headers_hash(&headers));
+        canonical.push_str(&headers_hash);
     }
     Ok(canonical)
-}
-
-fn invalid_header(name: &str, reason: &str) -> EmulatorError {
-    EmulatorError::InvalidInput { field: "x_duo_headers".into(), reason: format!("header {name} {reason}") }
-}
-
-/// Checks `X-Duo-*` headers as `duo_hmac` does: prefix, no NUL, printable, no case-insensitive
-/// duplicates. Returns them lower-cased and sorted by name.
-fn check_x_duo_headers(headers: &[(String, String)]) -> Result<Vec<(String, &str)>, EmulatorError> {
-    let mut out: Vec<(String, &str)> = Vec::with_capacity(headers.len());
-    for (name, value) in headers {
-        let lower = name.to_ascii_lowercase();
-        if !lower.starts_with("x-duo-") {
-            return Err(invalid_header(name, "does not start with X-Duo-"));
-        }
-        if name.contains('\0') || value.contains('\0') {
-            return Err(invalid_header(name, "contains a NUL character"));
-        }
-        if !name.bytes().all(|b| b.is_ascii_graphic())
-            || value.chars().any(|c| !(c == ' ' || c == '\t' || c.is_ascii_graphic()))
-        {
-            return Err(invalid_header(name, "is not printable ASCII"));
-        }
-        if out.iter().any(|(n, _)| *n == lower) {
-            return Err(invalid_header(name, "is given twice"));
-        }
-        out.push((lower, value.as_str()));
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
-}
-
-fn x_duo_headers_hash(sorted: &[(String, &str)]) -> String {
-    if sorted.is_empty() {
-        return SHA512_EMPTY.to_string();
-    }
-    let mut hasher = Sha512::new();
-    for (i, (name, value)) in sorted.iter().enumerate() {
-        if i > 0 {
-            hasher.update(b"\0");
-        }
-        hasher.update(name.as_bytes());
-        hasher.update(b"\0");
-        hasher.update(value.as_bytes());
-    }
-    hex::encode(hasher.finalize())
 }

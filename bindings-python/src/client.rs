@@ -28,7 +28,10 @@ fn whole(name: &str, value: &Bound<'_, PyAny>, max: u32) -> PyResult<u32> {
 }
 
 fn text(name: &str, value: &Bound<'_, PyAny>) -> PyResult<String> {
-    value.extract().map_err(|_| invalid(name, "expected str"))
+    match value.is_instance_of::<PyString>() {
+        true => crate::convert::text(name, value),
+        false => Err(invalid(name, "expected str")),
+    }
 }
 
 /// `ca_certs`: PEM text or bytes, or a path (`str` or `os.PathLike`) of a PEM file.
@@ -137,7 +140,9 @@ fn fields<T>(
         let name: String = key.extract()?;
         let value: Option<String> = match value.cast::<crate::models::PyUserStatus>() {
             Ok(status) => Some(status.get().0.as_str().to_owned()),
-            Err(_) => value.extract().map_err(|_| invalid(name.as_str(), "expected str or None"))?,
+            Err(_) if value.is_none() => None,
+            Err(_) if value.is_instance_of::<PyString>() => Some(crate::convert::text(&name, &value)?),
+            Err(_) => return Err(invalid(name.as_str(), "expected str or None")),
         };
         set(&mut target, &name, value.as_deref()).map_err(err)?;
     }
@@ -197,9 +202,9 @@ impl PyClient {
     #[pyo3(signature = (ikey, skey, host, **options), text_signature = "(ikey, skey, host, *, timeout=None, max_retries=None, deadline=None, sig_version=None, digest=None, ca_certs=None, ca_pinning=None, proxy=None, user_agent=None, scheme=None, retry_base=None, retry_cap=None, retry_jitter=None, max_wait=None, connect_retries=None, max_connections=None)")]
     fn new(
         py: Python<'_>,
-        ikey: String,
-        skey: String,
-        host: String,
+        #[pyo3(from_py_with = crate::convert::arg::ikey)] ikey: String,
+        #[pyo3(from_py_with = crate::convert::arg::skey)] skey: String,
+        #[pyo3(from_py_with = crate::convert::arg::host)] host: String,
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         Ok(PyClient { handle: Handle::new(py, ikey, skey, host, options)? })
@@ -214,26 +219,43 @@ impl PyClient {
     }
 
     /// One user by id; `NotFoundError` when there is none.
-    fn get_user(&self, py: Python<'_>, user_id: &str) -> PyResult<PyUser> {
+    fn get_user(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::convert::arg::user_id)] user_id: String,
+    ) -> PyResult<PyUser> {
         let client = self.handle.get()?;
-        wait(py, || interruptible(client.get_user(user_id))).map(PyUser::from)
+        wait(py, || interruptible(client.get_user(&user_id))).map(PyUser::from)
     }
 
     /// The user with this username (or alias), or None.
-    fn get_user_by_username(&self, py: Python<'_>, username: &str) -> PyResult<Option<PyUser>> {
+    fn get_user_by_username(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::convert::arg::username)] username: String,
+    ) -> PyResult<Option<PyUser>> {
         let client = self.handle.get()?;
-        Ok(wait(py, || interruptible(client.get_user_by_username(username)))?.map(PyUser::from))
+        Ok(wait(py, || interruptible(client.get_user_by_username(&username)))?.map(PyUser::from))
     }
 
     /// The users with this email address.
-    fn get_users_by_email(&self, py: Python<'_>, email: &str) -> PyResult<Vec<PyUser>> {
+    fn get_users_by_email(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::convert::arg::email)] email: String,
+    ) -> PyResult<Vec<PyUser>> {
         let client = self.handle.get()?;
-        Ok(wait(py, || interruptible(client.get_users_by_email(email)))?.into_iter().map(PyUser::from).collect())
+        Ok(wait(py, || interruptible(client.get_users_by_email(&email)))?.into_iter().map(PyUser::from).collect())
     }
 
     /// Creates a user. Keyword fields: realname, firstname, lastname, email, status, notes, alias1..alias4.
     #[pyo3(signature = (username, **fields))]
-    fn create_user(&self, py: Python<'_>, username: String, fields: Option<&Bound<'_, PyDict>>) -> PyResult<PyUser> {
+    fn create_user(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::convert::arg::username)] username: String,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyUser> {
         let create = create_fields(username, fields)?;
         let client = self.handle.get()?;
         wait(py, || interruptible(client.create_user(&create))).map(PyUser::from)
@@ -241,30 +263,50 @@ impl PyClient {
 
     /// Changes a user: None leaves a field unchanged, "" sets it empty.
     #[pyo3(signature = (user_id, **fields))]
-    fn update_user(&self, py: Python<'_>, user_id: &str, fields: Option<&Bound<'_, PyDict>>) -> PyResult<PyUser> {
+    fn update_user(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::convert::arg::user_id)] user_id: String,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyUser> {
         let update = update_fields(fields)?;
         let client = self.handle.get()?;
-        wait(py, || interruptible(client.update_user(user_id, &update))).map(PyUser::from)
+        wait(py, || interruptible(client.update_user(&user_id, &update))).map(PyUser::from)
     }
 
     /// Deletes a user permanently.
-    fn delete_user(&self, py: Python<'_>, user_id: &str) -> PyResult<()> {
+    fn delete_user(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::convert::arg::user_id)] user_id: String,
+    ) -> PyResult<()> {
         let client = self.handle.get()?;
-        wait(py, || interruptible(client.delete_user(user_id)))
+        wait(py, || interruptible(client.delete_user(&user_id)))
     }
 
     /// Creates, updates or marks for deletion `username` from the directory `directory_key`.
-    fn sync_user_from_directory(&self, py: Python<'_>, directory_key: &str, username: &str) -> PyResult<PyUser> {
+    fn sync_user_from_directory(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::convert::arg::directory_key)] directory_key: String,
+        #[pyo3(from_py_with = crate::convert::arg::username)] username: String,
+    ) -> PyResult<PyUser> {
         let client = self.handle.get()?;
-        wait(py, || interruptible(client.sync_user_from_directory(directory_key, username))).map(PyUser::from)
+        wait(py, || interruptible(client.sync_user_from_directory(&directory_key, &username))).map(PyUser::from)
     }
 
     /// Calls any Admin API endpoint, signed the same way; returns the parsed `response` member.
     #[pyo3(signature = (method, path, params = None))]
-    fn call(&self, py: Python<'_>, method: &str, path: &str, params: Option<&Bound<'_, PyAny>>) -> PyResult<Json> {
+    fn call(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::convert::arg::method)] method: String,
+        #[pyo3(from_py_with = crate::convert::arg::path)] path: String,
+        params: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Json> {
         let params = params_from_py(params)?;
         let client = self.handle.get()?;
-        wait(py, || interruptible(client.call(method, path, params))).map(Json)
+        wait(py, || interruptible(client.call(&method, &path, params))).map(Json)
     }
 
     /// Previews of the mutating calls: each returns the `PreparedRequest` it would send, sending nothing.
@@ -348,34 +390,54 @@ pub struct PyPreview {
 impl PyPreview {
     /// The `POST /admin/v1/users` that `create_user` would send.
     #[pyo3(signature = (username, **fields))]
-    fn create_user(&self, username: String, fields: Option<&Bound<'_, PyDict>>) -> PyResult<PyPreparedRequest> {
+    fn create_user(
+        &self,
+        #[pyo3(from_py_with = crate::convert::arg::username)] username: String,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyPreparedRequest> {
         let create = create_fields(username, fields)?;
         guard(|| self.client.preview().create_user(&create).map(PyPreparedRequest::from).map_err(err))
     }
 
     /// The `POST /admin/v1/users/{user_id}` that `update_user` would send.
     #[pyo3(signature = (user_id, **fields))]
-    fn update_user(&self, user_id: &str, fields: Option<&Bound<'_, PyDict>>) -> PyResult<PyPreparedRequest> {
+    fn update_user(
+        &self,
+        #[pyo3(from_py_with = crate::convert::arg::user_id)] user_id: String,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyPreparedRequest> {
         let update = update_fields(fields)?;
-        guard(|| self.client.preview().update_user(user_id, &update).map(PyPreparedRequest::from).map_err(err))
+        guard(|| self.client.preview().update_user(&user_id, &update).map(PyPreparedRequest::from).map_err(err))
     }
 
     /// The `DELETE /admin/v1/users/{user_id}` that `delete_user` would send.
-    fn delete_user(&self, user_id: &str) -> PyResult<PyPreparedRequest> {
-        guard(|| self.client.preview().delete_user(user_id).map(PyPreparedRequest::from).map_err(err))
+    fn delete_user(
+        &self,
+        #[pyo3(from_py_with = crate::convert::arg::user_id)] user_id: String,
+    ) -> PyResult<PyPreparedRequest> {
+        guard(|| self.client.preview().delete_user(&user_id).map(PyPreparedRequest::from).map_err(err))
     }
 
     /// The request that `sync_user_from_directory` would send.
-    fn sync_user_from_directory(&self, directory_key: &str, username: &str) -> PyResult<PyPreparedRequest> {
+    fn sync_user_from_directory(
+        &self,
+        #[pyo3(from_py_with = crate::convert::arg::directory_key)] directory_key: String,
+        #[pyo3(from_py_with = crate::convert::arg::username)] username: String,
+    ) -> PyResult<PyPreparedRequest> {
         let preview = self.client.preview();
-        guard(|| preview.sync_user_from_directory(directory_key, username).map(PyPreparedRequest::from).map_err(err))
+        guard(|| preview.sync_user_from_directory(&directory_key, &username).map(PyPreparedRequest::from).map_err(err))
     }
 
     /// The request that `call` would send.
     #[pyo3(signature = (method, path, params = None))]
-    fn call(&self, method: &str, path: &str, params: Option<&Bound<'_, PyAny>>) -> PyResult<PyPreparedRequest> {
+    fn call(
+        &self,
+        #[pyo3(from_py_with = crate::convert::arg::method)] method: String,
+        #[pyo3(from_py_with = crate::convert::arg::path)] path: String,
+        params: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyPreparedRequest> {
         let params = params_from_py(params)?;
-        guard(|| self.client.preview().call(method, path, params).map(PyPreparedRequest::from).map_err(err))
+        guard(|| self.client.preview().call(&method, &path, params).map(PyPreparedRequest::from).map_err(err))
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {

@@ -153,3 +153,28 @@ impl Json {
         Json(serde_json::to_value(value).unwrap_or(Value::Null))
     }
 }
+
+/// A `str` argument as Rust text; a lone surrogate is an `InvalidInputError` naming `name`.
+pub fn text(name: &str, obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    let s = obj.cast::<PyString>().map_err(|_| {
+        let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+        pyo3::exceptions::PyTypeError::new_err(format!("{name} must be str, not {type_name}"))
+    })?;
+    s.to_cow()
+        .map(std::borrow::Cow::into_owned)
+        .map_err(|_| invalid(name, "is not valid text: it holds a lone surrogate (U+D800-U+DFFF)"))
+}
+
+/// `from_py_with` extractors for the string arguments, each naming its argument.
+pub mod arg {
+    use pyo3::prelude::*;
+    macro_rules! text_args {
+        ($($name:ident),*) => {$(
+            /// The argument of this name as text (see [`super::text`]).
+            pub fn $name(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+                super::text(stringify!($name), obj)
+            }
+        )*};
+    }
+    text_args!(user_id, username, email, directory_key, method, path, ikey, skey, host);
+}

@@ -4,13 +4,12 @@
 
 use crate::client::aio::PyAsyncClient;
 use crate::client::{Handle, PyClient, options};
-use crate::convert::py_to_json;
 use crate::error::{err, guard, invalid};
 use crate::models::directory::PyDirectoryUser;
-use crate::models::{Model, PyUser};
+use crate::models::{Model, PyUser, from_py};
 use crate::repr::py_repr;
 use crate::sync::lock;
-use duo_directory::{DirectoryUser, Error, User};
+use duo_directory::{DirectoryUser, Error};
 use duo_directory_emulator::{
     DirectoryMembers, Emulator, EmulatorConfig, Fault, FaultOptions, RecordedRequest, generator,
 };
@@ -18,23 +17,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyInt, PyList};
 use std::sync::Mutex;
 
-fn user_from_py(obj: &Bound<'_, PyAny>) -> PyResult<User> {
-    match obj.cast::<PyUser>() {
-        Ok(u) => u.get().to_core(),
-        Err(_) => duo_directory::decode::from_value(py_to_json(obj, "")?).map_err(err),
-    }
-}
-
 fn directory_users(users: &Bound<'_, PyAny>) -> PyResult<Vec<DirectoryUser>> {
-    let mut list = Vec::new();
-    for item in users.try_iter()? {
-        let item = item?;
-        list.push(match item.cast::<PyDirectoryUser>() {
-            Ok(u) => u.get().to_core(),
-            Err(_) => duo_directory::decode::from_value(py_to_json(&item, "")?).map_err(err)?,
-        });
-    }
-    Ok(list)
+    users.try_iter()?.map(|item| from_py::<PyDirectoryUser>(&item?)).collect()
 }
 
 /// One request as the emulator saw it.
@@ -65,7 +49,8 @@ impl PyRecordedRequest {
 /// can inject faults. `users`: realistic users generated at start (deterministic for `seed`);
 /// `tls`: HTTPS with a fresh CA (`ca_cert_path`/`ca_cert_pem`), else HTTP; `directories`:
 /// `{directory_key: [DirectoryUser | dict, ...] | count}` for `sync_user_from_directory`;
-/// `debug_signatures`: a bad signature is answered with the canonical string expected.
+/// `debug_signatures`: a bad signature is answered with the canonical string expected;
+/// `clock_offset`: seconds the emulator's clock runs ahead of this machine's (to test skew).
 #[pyclass(frozen, module = "duo_directory.testing", name = "Emulator")]
 pub struct PyEmulator {
     inner: Mutex<Option<Emulator>>,
@@ -88,7 +73,7 @@ impl PyEmulator {
 #[pymethods]
 impl PyEmulator {
     #[new]
-    #[pyo3(signature = (users = 0, seed = 42, tls = true, directories = None, *, ikey = None, skey = None, max_clock_skew = 300.0, max_body_bytes = 65536, debug_signatures = false))]
+    #[pyo3(signature = (users = 0, seed = 42, tls = true, directories = None, *, ikey = None, skey = None, max_clock_skew = 300.0, max_body_bytes = 65536, debug_signatures = false, clock_offset = 0))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -101,6 +86,7 @@ impl PyEmulator {
         max_clock_skew: f64,
         max_body_bytes: usize,
         debug_signatures: bool,
+        clock_offset: i64,
     ) -> PyResult<Self> {
         let mut members = Vec::new();
         for (key, value) in directories.map(|d| d.iter()).into_iter().flatten() {
@@ -121,6 +107,7 @@ impl PyEmulator {
             seed,
             directories: members,
             debug_signatures,
+            clock_offset,
             ..defaults
         };
         let emulator = guard(|| py.detach(|| Emulator::start_blocking(config)).map_err(|e| err(Error::from(e))))?;
@@ -175,7 +162,7 @@ impl PyEmulator {
 
     /// Inserts (or replaces, by `user_id`) a user given as a `User` or a dict in Duo's field names.
     fn add_user(&self, user: &Bound<'_, PyAny>) -> PyResult<()> {
-        let user = user_from_py(user)?;
+        let user = from_py::<PyUser>(user)?;
         self.with(|e| e.add_user(user))
     }
     /// Every user, in listing order.

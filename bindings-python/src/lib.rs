@@ -51,24 +51,17 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // cached per logger on first use: configure logging before the first call.
     let _ = pyo3_log::Logger::new(m.py(), pyo3_log::Caching::LoggersAndLevels)?.install();
     error::register(m)?;
-    m.add_class::<models::PyUser>()?;
-    m.add_class::<models::PyUserStatus>()?;
-    m.add_class::<models::nested::PyGroup>()?;
-    m.add_class::<models::nested::PyPhone>()?;
-    m.add_class::<models::nested::PyToken>()?;
-    m.add_class::<models::nested::PyU2fToken>()?;
-    m.add_class::<models::nested::PyWebauthnCredential>()?;
-    m.add_class::<models::directory::PyDirectoryUser>()?;
-    m.add_class::<models::directory::PyDirectoryGroup>()?;
-    m.add_class::<models::directory::PyInlineRole>()?;
-    m.add_class::<models::request::PyPreparedRequest>()?;
-    m.add_class::<sign::PySignedRequest>()?;
-    m.add_class::<client::PyClient>()?;
-    m.add_class::<client::PyUserIterator>()?;
-    m.add_class::<client::PyPreview>()?;
-    m.add_class::<client::aio::PyAsyncClient>()?;
-    m.add_class::<client::aio::PyAsyncUserIterator>()?;
-    m.add_class::<client::aio::Ready>()?;
+    use client::aio::{PyAsyncClient, PyAsyncUserIterator, Ready};
+    use client::{PyClient, PyPreview, PyUserIterator};
+    use models::directory::{PyDirectoryGroup, PyDirectoryUser, PyInlineRole};
+    use models::nested::{PyGroup, PyPhone, PyToken, PyU2fToken, PyWebauthnCredential};
+    use models::{PyUser, PyUserStatus, request::PyPreparedRequest};
+    macro_rules! add_classes {
+        ($($class:ty),*) => {$( m.add_class::<$class>()?; )*};
+    }
+    add_classes!(PyUser, PyUserStatus, PyGroup, PyPhone, PyToken, PyU2fToken, PyWebauthnCredential);
+    add_classes!(PyDirectoryUser, PyDirectoryGroup, PyInlineRole, PyPreparedRequest, sign::PySignedRequest);
+    add_classes!(PyClient, PyUserIterator, PyPreview, PyAsyncClient, PyAsyncUserIterator, Ready);
     m.add_function(wrap_pyfunction!(sign::sign_request, m)?)?;
     m.add_function(wrap_pyfunction!(_force_panic, m)?)?;
     m.add_function(wrap_pyfunction!(_force_panic_async, m)?)?;

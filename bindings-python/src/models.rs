@@ -83,6 +83,18 @@ macro_rules! json_methods {
 }
 pub(crate) use json_methods;
 
+/// The core value of an instance of `W`, or of a dict in the API's field names.
+pub fn from_py<W>(obj: &Bound<'_, PyAny>) -> PyResult<W::Core>
+where
+    W: Model + pyo3::PyClass<Frozen = pyo3::pyclass::boolean_struct::True> + Sync,
+    W::Core: Clone,
+{
+    match obj.cast::<W>() {
+        Ok(model) => model.get().value().cloned(),
+        Err(_) => duo_directory::decode::from_value(crate::convert::py_to_json(obj, "")?).map_err(err),
+    }
+}
+
 /// Read-only properties: `name: Type = expression;` with `$v` bound to `self.$access()?`.
 macro_rules! getters {
     ($class:ty, $access:ident, |$v:ident| { $($(#[$meta:meta])* $name:ident: $ty:ty = $expr:expr;)* }) => {
@@ -233,11 +245,6 @@ impl Model for PyUser {
 impl PyUser {
     fn summary(&self) -> PyResult<&UserSummary> {
         self.user.summary().map_err(err)
-    }
-
-    /// The core user, cloned.
-    pub fn to_core(&self) -> PyResult<User> {
-        Ok(self.value()?.clone())
     }
 }
 

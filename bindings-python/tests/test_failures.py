@@ -166,3 +166,40 @@ def test_a_refused_signature_says_why_without_the_secret():
         assert wrong not in str(e) + repr(e.__dict__) and emu.skey not in str(e)
         with Client(emu.ikey, emu.skey, emu.host, scheme="http", sig_version=2, digest="sha1") as good:
             assert good.get_user(emu.users()[0].user_id)  # the same host and keys, signed right, pass
+
+
+@pytest.mark.parametrize("offset, way", [(3600, "behind"), (-900, "ahead of")])
+def test_clock_skew_is_diagnosed_from_the_answers_date(offset, way):
+    with Emulator(users=1, tls=False, clock_offset=offset) as emu, emu.client() as client:
+        with pytest.raises(AuthError) as info:
+            client.get_user(emu.users()[0].user_id)
+        e = info.value
+        assert (e.status, e.code) == (401, 40103)
+        n = abs(offset)
+        assert any(f"clock is {m} s {way} Duo's" in e.diagnosis for m in (n - 1, n, n + 1)), e.diagnosis
+        assert emu.skey not in str(e)
+
+
+def test_debug_signatures_show_the_expected_canonical_string():
+    with Emulator(users=1, tls=False, debug_signatures=True) as emu:
+        with Client(emu.ikey, "W" * 40, emu.host, scheme="http") as client, pytest.raises(AuthError) as info:
+            client.get_user(emu.users()[0].user_id)
+        detail = info.value.message_detail
+        assert detail.startswith("expected canonical string: ") and emu.host.lower() in detail
+        assert emu.skey not in detail and "W" * 40 not in detail
+
+
+def test_a_lone_surrogate_is_an_invalid_input_naming_the_argument():
+    with Client(IKEY, SECRET, HOST) as client:
+        for call, field in [
+            (lambda: client.get_user("DU\ud800"), "user_id"),
+            (lambda: client.get_user_by_username("a\udfff"), "username"),
+            (lambda: client.preview.sync_user_from_directory("DK1", "b\ud800"), "username"),
+            (lambda: client.preview.update_user("DU1", notes="a\ud800"), "notes"),
+            (lambda: Client(IKEY, SECRET, "h\ud800"), "host"),
+        ]:
+            with pytest.raises(InvalidInputError) as info:
+                call()
+            assert info.value.field == field
+        with pytest.raises(TypeError):
+            client.get_user(42)  # type: ignore[arg-type]

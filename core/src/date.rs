@@ -52,3 +52,19 @@ pub fn parse_rfc2822_date(text: &str) -> Option<SystemTime> {
     };
     time::OffsetDateTime::parse(&normalized, &time::format_description::well_known::Rfc2822).ok().map(SystemTime::from)
 }
+
+/// The HTTP `Date` header form (RFC 7231 IMF-fixdate), e.g. `Tue, 21 Aug 2012 17:29:18 GMT`.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// let t = UNIX_EPOCH + Duration::from_secs(1_345_570_158);
+/// assert_eq!(duo_directory::date::http_date(t), "Tue, 21 Aug 2012 17:29:18 GMT");
+/// assert_eq!(duo_directory::date::parse_rfc2822_date("Tue, 21 Aug 2012 17:29:18 GMT"), Some(t));
+/// ```
+pub fn http_date(at: SystemTime) -> String {
+    let text = rfc2822_date(at);
+    match text.strip_suffix(" -0000") {
+        Some(head) => format!("{head} GMT"),
+        None => text,
+    }
+}

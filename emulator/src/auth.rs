@@ -58,7 +58,7 @@ pub(crate) fn verify(shared: &Shared, req: &Incoming<'_>) -> Result<(), Reply> {
     if ikey != shared.ikey {
         return Err(fail(40102, "Invalid integration key in request credentials", None));
     }
-    let date = check_date(req.headers, shared.max_clock_skew)?;
+    let date = check_date(req.headers, shared.max_clock_skew, shared.now())?;
     let host = req
         .headers
         .get(header::HOST)
@@ -122,7 +122,7 @@ fn split_credentials(authorization: &str) -> Option<(String, String)> {
 }
 
 /// The date string that was signed (`X-Duo-Date`, else `Date`), checked against the clock.
-fn check_date(headers: &HeaderMap, max_skew: Duration) -> Result<String, Reply> {
+fn check_date(headers: &HeaderMap, max_skew: Duration, now: SystemTime) -> Result<String, Reply> {
     let (name, value) = match headers.get("x-duo-date") {
         Some(v) => ("X-Duo-Date", v),
         None => match headers.get(header::DATE) {
@@ -133,7 +133,6 @@ fn check_date(headers: &HeaderMap, max_skew: Duration) -> Result<String, Reply> 
     let text = value.to_str().map_err(|_| bad_signature(&format!("the {name} header is not an RFC 2822 date")))?;
     let at =
         parse_rfc2822_date(text).ok_or_else(|| bad_signature(&format!("the {name} header is not an RFC 2822 date")))?;
-    let now = SystemTime::now();
     let skew = match at.duration_since(now) {
         Ok(ahead) => ahead,
         Err(behind) => behind.duration(),

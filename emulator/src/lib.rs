@@ -80,6 +80,10 @@ pub struct EmulatorConfig {
     /// Largest accepted difference between the request's `Date` and the clock (default 300 s);
     /// beyond it the request is refused with 401 / 40103.
     pub max_clock_skew: Duration,
+    /// Seconds the emulator's clock runs ahead of this machine's (negative: behind), default 0:
+    /// used to check request dates and written in every answer's `Date` header, to test how a
+    /// client copes with clock skew.
+    pub clock_offset: i64,
     /// Largest accepted request body (default 64 KiB); larger bodies are refused with 413 / 41301.
     pub max_body_bytes: usize,
     /// Realistic users created by [`generator::users`] when the emulator starts (default 0).
@@ -104,6 +108,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("bind", &self.bind)
             .field("port", &self.port)
             .field("max_clock_skew", &self.max_clock_skew)
+            .field("clock_offset", &self.clock_offset)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("generated_users", &self.generated_users)
             .field("seed", &self.seed)
@@ -122,6 +127,7 @@ impl Default for EmulatorConfig {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
             max_clock_skew: Duration::from_secs(300),
+            clock_offset: 0,
             max_body_bytes: 64 * 1024,
             generated_users: 0,
             seed: 42,
@@ -150,6 +156,7 @@ pub(crate) struct Shared {
     pub(crate) ikey: String,
     pub(crate) skey: Secret,
     pub(crate) max_clock_skew: Duration,
+    pub(crate) clock_offset: i64,
     pub(crate) max_body_bytes: usize,
     pub(crate) debug_signatures: bool,
     pub(crate) store: RwLock<Store>,
@@ -158,6 +165,13 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    /// The emulator's clock: this machine's, moved by `clock_offset`.
+    pub(crate) fn now(&self) -> std::time::SystemTime {
+        let offset = Duration::from_secs(self.clock_offset.unsigned_abs());
+        let now = std::time::SystemTime::now();
+        if self.clock_offset >= 0 { now + offset } else { now - offset }
+    }
+
     pub(crate) fn read(&self) -> std::sync::RwLockReadGuard<'_, Store> {
         self.store.read().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -214,6 +228,7 @@ impl Emulator {
             ikey: config.ikey.clone(),
             skey: Secret::new(config.skey.clone()),
             max_clock_skew: config.max_clock_skew,
+            clock_offset: config.clock_offset,
             max_body_bytes: config.max_body_bytes,
             debug_signatures: config.debug_signatures,
             store: RwLock::new(store),

@@ -239,6 +239,9 @@ fn finish(shared: &Shared, mut record: RecordedRequest, reply: Reply) -> Respons
     *response.status_mut() = status;
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if let Ok(date) = HeaderValue::from_str(&duo_directory::date::http_date(shared.now())) {
+        headers.insert(header::DATE, date);
+    }
     if let Some(seconds) = reply.retry_after {
         headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }

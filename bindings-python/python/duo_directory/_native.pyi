@@ -679,6 +679,7 @@ class Emulator:
         max_clock_skew: float = 300.0,
         max_body_bytes: int = 65536,
         debug_signatures: bool = False,
+        clock_offset: int = 0,
     ) -> Emulator: ...
     @property
     def host(self) -> str: ...

@@ -139,9 +139,9 @@ impl PyAsyncClient {
     #[pyo3(signature = (ikey, skey, host, **options), text_signature = "(ikey, skey, host, *, timeout=None, max_retries=None, deadline=None, sig_version=None, digest=None, ca_certs=None, ca_pinning=None, proxy=None, user_agent=None, scheme=None, retry_base=None, retry_cap=None, retry_jitter=None, max_wait=None, connect_retries=None, max_connections=None)")]
     fn new(
         py: Python<'_>,
-        ikey: String,
-        skey: String,
-        host: String,
+        #[pyo3(from_py_with = crate::convert::arg::ikey)] ikey: String,
+        #[pyo3(from_py_with = crate::convert::arg::skey)] skey: String,
+        #[pyo3(from_py_with = crate::convert::arg::host)] host: String,
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         Ok(PyAsyncClient { handle: Handle::new(py, ikey, skey, host, options)? })
@@ -155,19 +155,31 @@ impl PyAsyncClient {
     }
 
     /// One user by id; raises `NotFoundError` when there is none.
-    fn get_user<'py>(&self, py: Python<'py>, user_id: String) -> PyResult<Bound<'py, PyAny>> {
+    fn get_user<'py>(
+        &self,
+        py: Python<'py>,
+        #[pyo3(from_py_with = crate::convert::arg::user_id)] user_id: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let client = self.handle.get()?;
         spawn(py, async move { client.get_user(&user_id).await.map(PyUser::from) })
     }
 
     /// The user with this username (or alias), or None.
-    fn get_user_by_username<'py>(&self, py: Python<'py>, username: String) -> PyResult<Bound<'py, PyAny>> {
+    fn get_user_by_username<'py>(
+        &self,
+        py: Python<'py>,
+        #[pyo3(from_py_with = crate::convert::arg::username)] username: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let client = self.handle.get()?;
         spawn(py, async move { Ok(client.get_user_by_username(&username).await?.map(PyUser::from)) })
     }
 
     /// The users with this email address.
-    fn get_users_by_email<'py>(&self, py: Python<'py>, email: String) -> PyResult<Bound<'py, PyAny>> {
+    fn get_users_by_email<'py>(
+        &self,
+        py: Python<'py>,
+        #[pyo3(from_py_with = crate::convert::arg::email)] email: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let client = self.handle.get()?;
         spawn(py, async move {
             Ok(client.get_users_by_email(&email).await?.into_iter().map(PyUser::from).collect::<Vec<_>>())
@@ -179,7 +191,7 @@ impl PyAsyncClient {
     fn create_user<'py>(
         &self,
         py: Python<'py>,
-        username: String,
+        #[pyo3(from_py_with = crate::convert::arg::username)] username: String,
         fields: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let create = create_fields(username, fields)?;
@@ -192,7 +204,7 @@ impl PyAsyncClient {
     fn update_user<'py>(
         &self,
         py: Python<'py>,
-        user_id: String,
+        #[pyo3(from_py_with = crate::convert::arg::user_id)] user_id: String,
         fields: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let update = update_fields(fields)?;
@@ -201,7 +213,11 @@ impl PyAsyncClient {
     }
 
     /// Deletes a user permanently.
-    fn delete_user<'py>(&self, py: Python<'py>, user_id: String) -> PyResult<Bound<'py, PyAny>> {
+    fn delete_user<'py>(
+        &self,
+        py: Python<'py>,
+        #[pyo3(from_py_with = crate::convert::arg::user_id)] user_id: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let client = self.handle.get()?;
         // `()` would become an empty tuple in Python: resolve to None.
         spawn(py, async move { client.delete_user(&user_id).await.map(|()| None::<bool>) })
@@ -211,8 +227,8 @@ impl PyAsyncClient {
     fn sync_user_from_directory<'py>(
         &self,
         py: Python<'py>,
-        directory_key: String,
-        username: String,
+        #[pyo3(from_py_with = crate::convert::arg::directory_key)] directory_key: String,
+        #[pyo3(from_py_with = crate::convert::arg::username)] username: String,
     ) -> PyResult<Bound<'py, PyAny>> {
         let client = self.handle.get()?;
         spawn(py, async move { client.sync_user_from_directory(&directory_key, &username).await.map(PyUser::from) })
@@ -223,8 +239,8 @@ impl PyAsyncClient {
     fn call<'py>(
         &self,
         py: Python<'py>,
-        method: String,
-        path: String,
+        #[pyo3(from_py_with = crate::convert::arg::method)] method: String,
+        #[pyo3(from_py_with = crate::convert::arg::path)] path: String,
         params: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let params = params_from_py(params)?;

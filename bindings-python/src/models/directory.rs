@@ -109,10 +109,3 @@ getters!(PyInlineRole, value, |r| {
     /// The role's slug.
     slug: &str = &r.slug;
 });
-
-impl PyDirectoryUser {
-    /// The core directory user, cloned.
-    pub fn to_core(&self) -> DirectoryUser {
-        (*self.inner).clone()
-    }
-}

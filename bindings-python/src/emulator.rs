@@ -50,7 +50,8 @@ impl PyRecordedRequest {
 /// `tls`: HTTPS with a fresh CA (`ca_cert_path`/`ca_cert_pem`), else HTTP; `directories`:
 /// `{directory_key: [DirectoryUser | dict, ...] | count}` for `sync_user_from_directory`;
 /// `debug_signatures`: a bad signature is answered with the canonical string expected;
-/// `clock_offset`: seconds the emulator's clock runs ahead of this machine's (to test skew).
+/// `clock_offset`: seconds the emulator's clock runs ahead of this machine's (to test skew);
+/// `api_hostname`: verify signatures against this name only, as Duo does (to test a wrong host).
 #[pyclass(frozen, module = "duo_directory.testing", name = "Emulator")]
 pub struct PyEmulator {
     inner: Mutex<Option<Emulator>>,
@@ -73,7 +74,7 @@ impl PyEmulator {
 #[pymethods]
 impl PyEmulator {
     #[new]
-    #[pyo3(signature = (users = 0, seed = 42, tls = true, directories = None, *, ikey = None, skey = None, max_clock_skew = 300.0, max_body_bytes = 65536, debug_signatures = false, clock_offset = 0))]
+    #[pyo3(signature = (users = 0, seed = 42, tls = true, directories = None, *, ikey = None, skey = None, max_clock_skew = 300.0, max_body_bytes = 65536, debug_signatures = false, clock_offset = 0, api_hostname = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -87,6 +88,7 @@ impl PyEmulator {
         max_body_bytes: usize,
         debug_signatures: bool,
         clock_offset: i64,
+        api_hostname: Option<String>,
     ) -> PyResult<Self> {
         let mut members = Vec::new();
         for (key, value) in directories.map(|d| d.iter()).into_iter().flatten() {
@@ -108,6 +110,7 @@ impl PyEmulator {
             directories: members,
             debug_signatures,
             clock_offset,
+            api_hostname,
             ..defaults
         };
         let emulator = guard(|| py.detach(|| Emulator::start_blocking(config)).map_err(|e| err(Error::from(e))))?;

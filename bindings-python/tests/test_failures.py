@@ -203,3 +203,13 @@ def test_a_lone_surrogate_is_an_invalid_input_naming_the_argument():
             assert info.value.field == field
         with pytest.raises(TypeError):
             client.get_user(42)  # type: ignore[arg-type]
+
+
+def test_a_wrong_host_is_diagnosed_with_the_host_signed():
+    with Emulator(users=1, tls=False, api_hostname="api-3f2a91c4.duosecurity.com") as emu, emu.client() as client:
+        with pytest.raises(AuthError) as info:
+            client.get_user(emu.users()[0].user_id)
+        e = info.value
+        assert (e.status, e.code) == (401, 40103)
+        assert f'for host "{emu.host}"' in e.diagnosis and "API hostname" in e.diagnosis, e.diagnosis
+        assert emu.skey not in str(e)

@@ -86,8 +86,9 @@ pub(crate) fn verify(shared: &Shared, req: &Incoming<'_>) -> Result<(), Reply> {
     };
     // Clients sign the host they were configured with: `localhost:PORT` normally; `duo_client`
     // given `host="localhost", port=PORT` signs `localhost` while sending `Host: localhost:PORT`.
-    let mut hosts = vec![host.as_str()];
-    if let Some((name, port)) = host.rsplit_once(':')
+    let mut hosts = vec![shared.api_hostname.as_deref().unwrap_or(host.as_str())];
+    if shared.api_hostname.is_none()
+        && let Some((name, port)) = host.rsplit_once(':')
         && !port.is_empty()
         && port.bytes().all(|b| b.is_ascii_digit())
         && (!name.contains(':') || name.ends_with(']'))

@@ -84,6 +84,9 @@ pub struct EmulatorConfig {
     /// used to check request dates and written in every answer's `Date` header, to test how a
     /// client copes with clock skew.
     pub clock_offset: i64,
+    /// Verify signatures against this host name only, as Duo verifies against its own API
+    /// hostname (default `None`: the `Host` the request came with), to test a misconfigured host.
+    pub api_hostname: Option<String>,
     /// Largest accepted request body (default 64 KiB); larger bodies are refused with 413 / 41301.
     pub max_body_bytes: usize,
     /// Realistic users created by [`generator::users`] when the emulator starts (default 0).
@@ -109,6 +112,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("port", &self.port)
             .field("max_clock_skew", &self.max_clock_skew)
             .field("clock_offset", &self.clock_offset)
+            .field("api_hostname", &self.api_hostname)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("generated_users", &self.generated_users)
             .field("seed", &self.seed)
@@ -128,6 +132,7 @@ impl Default for EmulatorConfig {
             port: 0,
             max_clock_skew: Duration::from_secs(300),
             clock_offset: 0,
+            api_hostname: None,
             max_body_bytes: 64 * 1024,
             generated_users: 0,
             seed: 42,
@@ -157,6 +162,7 @@ pub(crate) struct Shared {
     pub(crate) skey: Secret,
     pub(crate) max_clock_skew: Duration,
     pub(crate) clock_offset: i64,
+    pub(crate) api_hostname: Option<String>,
     pub(crate) max_body_bytes: usize,
     pub(crate) debug_signatures: bool,
     pub(crate) store: RwLock<Store>,
@@ -229,6 +235,7 @@ impl Emulator {
             skey: Secret::new(config.skey.clone()),
             max_clock_skew: config.max_clock_skew,
             clock_offset: config.clock_offset,
+            api_hostname: config.api_hostname.clone(),
             max_body_bytes: config.max_body_bytes,
             debug_signatures: config.debug_signatures,
             store: RwLock::new(store),

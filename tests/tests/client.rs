@@ -294,7 +294,8 @@ async fn retry_after_is_honoured_and_the_deadline_bounds_everything() {
     let started = Instant::now();
     let err = bounded.get_user("DU1").await.unwrap_err();
     assert_eq!(err.code(), "rate_limited", "{err}");
-    assert!(started.elapsed() < Duration::from_secs(2), "deadline respected: {:?}", started.elapsed());
+    // without the deadline the first wait alone would be the 5 s Retry-After: 4 s holds on a loaded machine
+    assert!(started.elapsed() < Duration::from_secs(4), "deadline respected: {:?}", started.elapsed());
     emu.clear_faults();
 }
 

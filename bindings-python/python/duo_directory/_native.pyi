@@ -680,6 +680,7 @@ class Emulator:
         max_body_bytes: int = 65536,
         debug_signatures: bool = False,
         clock_offset: int = 0,
+        api_hostname: Optional[str] = None,
     ) -> Emulator: ...
     @property
     def host(self) -> str: ...

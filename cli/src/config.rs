@@ -31,11 +31,26 @@ pub fn client_config(global: &ConnectionArgs) -> Result<ClientConfig, CliError> 
         Some(path) => read_file(path)?,
         None => Partial::default(),
     };
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let env = |name: &str| match std::env::var(name) {
+        Ok(v) if !v.trim().is_empty() => Ok(Some(v)),
+        Ok(_) | Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(CliError::Usage(format!("{name} is not valid UTF-8; set it to the key as plain text")))
+        }
+    };
     let flag = |value: &Option<String>| value.clone().filter(|v| !v.trim().is_empty());
-    let ikey = flag(&global.ikey).or(from_file.ikey).or_else(|| env(ENV_IKEY));
-    let skey = flag(&global.skey).or(from_file.skey).or_else(|| env(ENV_SKEY));
-    let host = flag(&global.host).or(from_file.host).or_else(|| env(ENV_HOST));
+    let ikey = match flag(&global.ikey).or(from_file.ikey) {
+        Some(v) => Some(v),
+        None => env(ENV_IKEY)?,
+    };
+    let skey = match flag(&global.skey).or(from_file.skey) {
+        Some(v) => Some(v),
+        None => env(ENV_SKEY)?,
+    };
+    let host = match flag(&global.host).or(from_file.host) {
+        Some(v) => Some(v),
+        None => env(ENV_HOST)?,
+    };
 
     let (Some(ikey), Some(skey), Some(host)) = (ikey.as_ref(), skey.as_ref(), host.as_ref()) else {
         let names: Vec<&str> = [(ENV_IKEY, ikey.is_none()), (ENV_SKEY, skey.is_none()), (ENV_HOST, host.is_none())]

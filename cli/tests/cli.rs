@@ -290,3 +290,17 @@ fn emulator_json_http_prints_one_json_line() {
     assert!(port > 0, "{doc}");
     assert!(doc["ikey"].is_string() && doc["skey"].is_string(), "{doc}");
 }
+
+#[test]
+fn a_credential_that_is_not_utf8_is_a_usage_error_naming_it() {
+    use std::os::unix::ffi::OsStrExt;
+    let skey = std::ffi::OsStr::from_bytes(b"\xff\xfe");
+    bare()
+        .env("DUO_IKEY", "DIWJ8X6AEYOR5OMC6TQ1")
+        .env("DUO_SKEY", skey)
+        .env("DUO_HOST", "api-x.duosecurity.com")
+        .args(["users", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("DUO_SKEY is not valid UTF-8"));
+}

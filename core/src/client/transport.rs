@@ -151,7 +151,11 @@ impl Client {
         let transport = self.transport()?;
         let Ok(Ok(_permit)) = tokio::time::timeout(timeout, transport.gate.permits.acquire()).await else {
             return Err(Error::Timeout {
-                message: format!("{}: deadline reached before sending", what()),
+                message: format!(
+                    "{}: not sent: no connection to the host became free within {:.1} s",
+                    what(),
+                    timeout.as_secs_f64()
+                ),
                 attempts: 1,
             });
         };

@@ -11,6 +11,39 @@ pub const MAX_FIELD_LEN: usize = 512;
 /// Longest value accepted for notes, in characters.
 pub const MAX_NOTES_LEN: usize = 4096;
 
+/// The text field `$field` of a create or update (the nine fields both have), by reference.
+macro_rules! text_slot {
+    ($self:ident, $field:expr, $($mut:tt)?) => {
+        match $field {
+            UserField::Realname => Some(&$($mut)? $self.realname),
+            UserField::Firstname => Some(&$($mut)? $self.firstname),
+            UserField::Lastname => Some(&$($mut)? $self.lastname),
+            UserField::Email => Some(&$($mut)? $self.email),
+            UserField::Notes => Some(&$($mut)? $self.notes),
+            UserField::Alias1 => Some(&$($mut)? $self.alias1),
+            UserField::Alias2 => Some(&$($mut)? $self.alias2),
+            UserField::Alias3 => Some(&$($mut)? $self.alias3),
+            UserField::Alias4 => Some(&$($mut)? $self.alias4),
+            UserField::Username | UserField::Status => None,
+        }
+    };
+}
+
+/// Sets `status` (parsed) or the text `slot` of `field` to `value`.
+fn assign(
+    field: UserField,
+    value: &str,
+    status: &mut Option<WritableStatus>,
+    slot: Option<&mut Option<String>>,
+) -> Result<()> {
+    match slot {
+        Some(slot) => *slot = Some(value.to_owned()),
+        None if field == UserField::Status => *status = Some(value.parse()?),
+        None => {}
+    }
+    Ok(())
+}
+
 /// Fields of a new user (`POST /admin/v1/users`). Only `username` is required.
 ///
 /// ```
@@ -59,23 +92,8 @@ impl UserCreate {
         to_params(|field| match field {
             UserField::Username => Some(self.username.as_str()),
             UserField::Status => self.status.map(WritableStatus::as_str),
-            other => self.text(other).as_deref(),
+            other => text_slot!(self, other,).and_then(|v| v.as_deref()),
         })
-    }
-
-    fn text(&self, field: UserField) -> &Option<String> {
-        match field {
-            UserField::Realname => &self.realname,
-            UserField::Firstname => &self.firstname,
-            UserField::Lastname => &self.lastname,
-            UserField::Email => &self.email,
-            UserField::Notes => &self.notes,
-            UserField::Alias1 => &self.alias1,
-            UserField::Alias2 => &self.alias2,
-            UserField::Alias3 => &self.alias3,
-            UserField::Alias4 => &self.alias4,
-            UserField::Username | UserField::Status => &None,
-        }
     }
 
     /// Sets a field by its Duo name (see [`UserField`]): `None` leaves it unchanged, `Some("")`
@@ -90,21 +108,14 @@ impl UserCreate {
     /// ```
     pub fn set(&mut self, name: &str, value: Option<&str>) -> Result<()> {
         let field = UserField::from_name(name)?;
-        let Some(value) = value else { return Ok(()) };
-        match field {
-            UserField::Username => self.username = value.to_owned(),
-            UserField::Status => self.status = Some(value.parse()?),
-            UserField::Realname => self.realname = Some(value.to_owned()),
-            UserField::Firstname => self.firstname = Some(value.to_owned()),
-            UserField::Lastname => self.lastname = Some(value.to_owned()),
-            UserField::Email => self.email = Some(value.to_owned()),
-            UserField::Notes => self.notes = Some(value.to_owned()),
-            UserField::Alias1 => self.alias1 = Some(value.to_owned()),
-            UserField::Alias2 => self.alias2 = Some(value.to_owned()),
-            UserField::Alias3 => self.alias3 = Some(value.to_owned()),
-            UserField::Alias4 => self.alias4 = Some(value.to_owned()),
+        match (field, value) {
+            (_, None) => Ok(()),
+            (UserField::Username, Some(v)) => {
+                self.username = v.to_owned();
+                Ok(())
+            }
+            (field, Some(v)) => assign(field, v, &mut self.status, text_slot!(self, field, mut)),
         }
-        Ok(())
     }
 }
 
@@ -155,25 +166,10 @@ impl UserUpdate {
             return Err(Error::invalid("username", "must not be empty"));
         }
         to_params(|field| match field {
+            UserField::Username => self.username.as_deref(),
             UserField::Status => self.status.map(WritableStatus::as_str),
-            other => self.text(other).as_deref(),
+            other => text_slot!(self, other,).and_then(|v| v.as_deref()),
         })
-    }
-
-    fn text(&self, field: UserField) -> &Option<String> {
-        match field {
-            UserField::Username => &self.username,
-            UserField::Realname => &self.realname,
-            UserField::Firstname => &self.firstname,
-            UserField::Lastname => &self.lastname,
-            UserField::Email => &self.email,
-            UserField::Notes => &self.notes,
-            UserField::Alias1 => &self.alias1,
-            UserField::Alias2 => &self.alias2,
-            UserField::Alias3 => &self.alias3,
-            UserField::Alias4 => &self.alias4,
-            UserField::Status => &None,
-        }
     }
 
     /// Sets a field by its Duo name (see [`UserField`]): `None` leaves it unchanged, `Some("")`
@@ -190,25 +186,14 @@ impl UserUpdate {
     /// ```
     pub fn set(&mut self, name: &str, value: Option<&str>) -> Result<()> {
         let field = UserField::from_name(name)?;
-        let Some(value) = value else { return Ok(()) };
-        let slot = match field {
-            UserField::Status => {
-                self.status = Some(value.parse()?);
-                return Ok(());
+        match (field, value) {
+            (_, None) => Ok(()),
+            (UserField::Username, Some(v)) => {
+                self.username = Some(v.to_owned());
+                Ok(())
             }
-            UserField::Username => &mut self.username,
-            UserField::Realname => &mut self.realname,
-            UserField::Firstname => &mut self.firstname,
-            UserField::Lastname => &mut self.lastname,
-            UserField::Email => &mut self.email,
-            UserField::Notes => &mut self.notes,
-            UserField::Alias1 => &mut self.alias1,
-            UserField::Alias2 => &mut self.alias2,
-            UserField::Alias3 => &mut self.alias3,
-            UserField::Alias4 => &mut self.alias4,
-        };
-        *slot = Some(value.to_owned());
-        Ok(())
+            (field, Some(v)) => assign(field, v, &mut self.status, text_slot!(self, field, mut)),
+        }
     }
 }
 

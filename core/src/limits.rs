@@ -92,6 +92,46 @@ impl RateLimits {
     }
 }
 
+impl std::str::FromStr for RateLimits {
+    type Err = crate::Error;
+
+    /// `duo` (Duo's numbers), or `pages=N,reads=N,writes=N` with any of the three (the others keep
+    /// Duo's numbers), each at least 1 a minute.
+    ///
+    /// ```
+    /// use duo_directory::RateLimits;
+    /// let limits: RateLimits = "pages=60,writes=120".parse()?;
+    /// assert_eq!((limits.pages_per_minute, limits.reads_per_minute, limits.writes_per_minute), (60, 300, 120));
+    /// assert_eq!("duo".parse::<RateLimits>()?, RateLimits::DUO);
+    /// assert!("pages=0".parse::<RateLimits>().is_err());
+    /// # Ok::<(), duo_directory::Error>(())
+    /// ```
+    fn from_str(spec: &str) -> crate::Result<Self> {
+        let mut limits = RateLimits::DUO;
+        let spec = spec.trim();
+        if spec.is_empty() || spec.eq_ignore_ascii_case("duo") {
+            return Ok(limits);
+        }
+        for part in spec.split(',') {
+            let bad = || {
+                crate::Error::invalid(
+                    "rate_limits",
+                    format!("{part:?} is not pages=N, reads=N or writes=N (requests per minute, at least 1)"),
+                )
+            };
+            let (name, value) = part.split_once('=').ok_or_else(bad)?;
+            let value: u32 = value.trim().parse().ok().filter(|v| *v > 0).ok_or_else(bad)?;
+            match name.trim() {
+                "pages" => limits.pages_per_minute = value,
+                "reads" => limits.reads_per_minute = value,
+                "writes" => limits.writes_per_minute = value,
+                _ => return Err(bad()),
+            }
+        }
+        Ok(limits)
+    }
+}
+
 impl Default for RateLimits {
     fn default() -> Self {
         RateLimits::DUO

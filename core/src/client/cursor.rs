@@ -59,6 +59,9 @@ pub struct UserCursor {
     metadata: Metadata,
     prefetch: u32,
     ahead: Option<Ahead>,
+    /// At most this many users are handed out (and pages are not requested past them).
+    max_users: Option<u64>,
+    delivered: u64,
 }
 
 /// The task fetching ahead, and the pages it has fetched.
@@ -84,8 +87,28 @@ impl UserCursor {
             metadata: Metadata::default(),
             prefetch: client.config().prefetch,
             ahead: None,
+            max_users: None,
+            delivered: 0,
             client,
         })
+    }
+
+    /// Hands out at most `users` users, and requests no page past them (a page size above
+    /// `users` is lowered to it), so neither the caller nor the prefetch asks Duo for more.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: duo_directory::Client) -> duo_directory::Result<()> {
+    /// let mut first_five = client.list_users(None)?.with_max_users(5);
+    /// while let Some(user) = first_five.next().await? { println!("{}", user.summary()?.username); }
+    /// # Ok(()) }
+    /// ```
+    pub fn with_max_users(mut self, users: u64) -> Self {
+        self.max_users = Some(users);
+        self.limit = self.limit.min(u32::try_from(users.max(1)).unwrap_or(u32::MAX));
+        if users == 0 {
+            self.next_offset = None;
+        }
+        self
     }
 
     /// Fetches up to `pages` pages ahead of the caller (0: only on demand), overriding the
@@ -164,8 +187,13 @@ impl UserCursor {
 
     /// Ends the listing: later calls yield `None`, and fetching ahead stops.
     pub fn stop(&mut self) {
-        self.next_offset = None;
         self.buffer = Vec::new().into_iter();
+        self.stop_fetching();
+    }
+
+    /// No page is requested any more; the users already handed over stay.
+    fn stop_fetching(&mut self) {
+        self.next_offset = None;
         if let Some(ahead) = self.ahead.take() {
             ahead.task.abort();
         }
@@ -184,15 +212,28 @@ impl UserCursor {
             None => match self.next_offset {
                 None => Ok(None),
                 Some(offset) => Pages::request(&self.client, self.limit, offset).await.map(|page| {
-                    self.next_offset = page.next_offset(offset);
+                    let max = self.max_users;
+                    self.next_offset = page.next_offset(offset).filter(|next| max.is_none_or(|max| *next < max));
                     self.pages_fetched.add();
                     Some(page)
                 }),
             },
         };
         match result {
-            Ok(Some(page)) => {
+            Ok(Some(mut page)) => {
                 self.metadata = page.metadata.clone();
+                if let Some(max) = self.max_users {
+                    let room = usize::try_from(max.saturating_sub(self.delivered)).unwrap_or(usize::MAX);
+                    page.users.truncate(room);
+                    if page.users.len() == room {
+                        self.stop_fetching();
+                    }
+                }
+                self.delivered += page.users.len() as u64;
+                if page.users.is_empty() {
+                    self.stop();
+                    return Ok(None);
+                }
                 Ok(Some(page))
             }
             Ok(None) => {
@@ -209,7 +250,12 @@ impl UserCursor {
     /// Spawns the task that fetches ahead from `offset` (on the caller's runtime, or the shared one).
     fn start_ahead(&self, offset: u64) -> Result<Ahead> {
         let (sender, pages) = tokio::sync::mpsc::channel(usize::try_from(self.prefetch).unwrap_or(1).max(1));
-        let source = Pages { client: self.client.clone(), limit: self.limit, count: self.pages_fetched.clone() };
+        let source = Pages {
+            client: self.client.clone(),
+            limit: self.limit,
+            count: self.pages_fetched.clone(),
+            max_users: self.max_users,
+        };
         let fut = source.run(offset, sender);
         let task = match tokio::runtime::Handle::try_current() {
             Ok(handle) => handle.spawn(fut),
@@ -224,6 +270,7 @@ struct Pages {
     client: Client,
     limit: u32,
     count: PageCount,
+    max_users: Option<u64>,
 }
 
 impl Pages {
@@ -235,7 +282,7 @@ impl Pages {
             match Pages::request(&self.client, self.limit, offset).await {
                 Ok(page) => {
                     self.count.add();
-                    let next = page.next_offset(offset);
+                    let next = page.next_offset(offset).filter(|next| self.max_users.is_none_or(|max| *next < max));
                     slot.send(Ok(page));
                     match next {
                         Some(next) => offset = next,

@@ -153,7 +153,10 @@ impl Client {
                         return Err(finalize(error, attempt, retry_after));
                     }
                     paced += 1;
-                    let wait = pacer.pending(class, Instant::now());
+                    let wait = match retry_after {
+                        Some(after) => after.min(policy.max_wait),
+                        None => pacer.pending(class, Instant::now()),
+                    };
                     log_retry(request, &error, attempt, 0, wait);
                     last_error = Some((error, retry_after));
                     continue;

@@ -10,7 +10,7 @@ profile=()
 if [ "${RELEASE:-0}" = 1 ]; then profile=(--release); fi
 # CARGO: see scripts/cargo-shared-target.sh (napi's --target would build every dependency twice)
 CARGO="$here/scripts/cargo-shared-target.sh" npx napi build --platform "${profile[@]}" \
-  --js binding.js --dts index.d.ts --dts-header-file dts-header.d.ts --runtime-string-enum --no-const-enum
+  --js binding.js --dts index.d.ts --runtime-string-enum --no-const-enum
 git diff --exit-code -- index.d.ts binding.js || {
   echo "bindings-node: index.d.ts or binding.js differ from what the build generates; commit them" >&2; exit 1; }
 node --test --test-concurrency=1 "$@" tests/

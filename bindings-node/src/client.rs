@@ -54,6 +54,17 @@ pub struct ClientOptions {
     pub connect_retries: Option<i64>,
     /// Most connections to the host (default 16).
     pub max_connections: Option<i64>,
+    /// `adaptive` (default: pace by class of request, slowing on 429) or `standard`.
+    #[napi(ts_type = "'adaptive' | 'standard'")]
+    pub retry_mode: Option<String>,
+    /// Pages a listing fetches ahead of the caller (default 1, at most 16; 0 = on demand).
+    pub prefetch: Option<i64>,
+    /// Fixed ceiling on list pages per minute.
+    pub pages_per_minute: Option<i64>,
+    /// Fixed ceiling on single-object reads per minute.
+    pub reads_per_minute: Option<i64>,
+    /// Fixed ceiling on writes per minute.
+    pub writes_per_minute: Option<i64>,
 }
 
 /// Options from JS as core's, validated by core; an unknown or ill-typed option is an
@@ -62,7 +73,9 @@ pub fn options(value: Option<Value>) -> duo_directory::Result<CoreOptions> {
     let given = match value {
         None | Some(Value::Null) => return Ok(CoreOptions { binding: Some("node".into()), ..CoreOptions::default() }),
         Some(value) => duo_directory::decode::from_value::<ClientOptions>(value).map_err(|e| match e {
-            Error::Decode { field, reason, .. } => Error::invalid(if field.is_empty() { "options".into() } else { field }, reason),
+            Error::Decode { field, reason, .. } => {
+                Error::invalid(if field.is_empty() { "options".into() } else { field }, reason)
+            }
             other => other,
         })?,
     };
@@ -89,6 +102,11 @@ pub fn options(value: Option<Value>) -> duo_directory::Result<CoreOptions> {
         ca_certs: given.ca_certs.as_deref().map(CaSource::from_text),
         ca_pinning: given.ca_pinning,
         binding: Some("node".into()),
+        retry_mode: given.retry_mode.map(|m| m.parse()).transpose()?,
+        prefetch: whole("prefetch", given.prefetch, u32::MAX)?,
+        pages_per_minute: whole("pagesPerMinute", given.pages_per_minute, u32::MAX)?,
+        reads_per_minute: whole("readsPerMinute", given.reads_per_minute, u32::MAX)?,
+        writes_per_minute: whole("writesPerMinute", given.writes_per_minute, u32::MAX)?,
     })
 }
 
@@ -102,7 +120,11 @@ fn text(name: &str, value: Value) -> duo_directory::Result<String> {
 
 /// User fields (`{ realname: 'Ann', alias2: '' }`) through core's field table: `undefined`/`null`
 /// leaves a field unchanged, `''` empties it.
-fn fields<T>(mut target: T, value: Option<Value>, set: fn(&mut T, &str, Option<&str>) -> duo_directory::Result<()>) -> duo_directory::Result<T> {
+fn fields<T>(
+    mut target: T,
+    value: Option<Value>,
+    set: fn(&mut T, &str, Option<&str>) -> duo_directory::Result<()>,
+) -> duo_directory::Result<T> {
     let map = match value {
         None | Some(Value::Null) => return Ok(target),
         Some(Value::Object(map)) => map,
@@ -172,23 +194,39 @@ impl Client {
 
     /// One user by id; rejects with `NotFoundError` when there is none.
     #[napi(ts_return_type = "Promise<User>")]
-    pub fn get_user<'e>(&self, env: &'e Env, #[napi(ts_arg_type = "string")] user_id: Value) -> napi::Result<PromiseRaw<'e, User>> {
+    pub fn get_user<'e>(
+        &self,
+        env: &'e Env,
+        #[napi(ts_arg_type = "string")] user_id: Value,
+    ) -> napi::Result<PromiseRaw<'e, User>> {
         let client = self.get();
         promise(env, async move { client?.get_user(&text("user_id", user_id)?).await }, User::from)
     }
 
     /// The user with this username (or alias), or null.
     #[napi(ts_return_type = "Promise<User | null>")]
-    pub fn get_user_by_username<'e>(&self, env: &'e Env, #[napi(ts_arg_type = "string")] username: Value) -> napi::Result<PromiseRaw<'e, Option<User>>> {
+    pub fn get_user_by_username<'e>(
+        &self,
+        env: &'e Env,
+        #[napi(ts_arg_type = "string")] username: Value,
+    ) -> napi::Result<PromiseRaw<'e, Option<User>>> {
         let client = self.get();
-        promise(env, async move { client?.get_user_by_username(&text("username", username)?).await }, |u| u.map(User::from))
+        promise(env, async move { client?.get_user_by_username(&text("username", username)?).await }, |u| {
+            u.map(User::from)
+        })
     }
 
     /// The users with this email address.
     #[napi(ts_return_type = "Promise<User[]>")]
-    pub fn get_users_by_email<'e>(&self, env: &'e Env, #[napi(ts_arg_type = "string")] email: Value) -> napi::Result<PromiseRaw<'e, Vec<User>>> {
+    pub fn get_users_by_email<'e>(
+        &self,
+        env: &'e Env,
+        #[napi(ts_arg_type = "string")] email: Value,
+    ) -> napi::Result<PromiseRaw<'e, Vec<User>>> {
         let client = self.get();
-        promise(env, async move { client?.get_users_by_email(&text("email", email)?).await }, |v| v.into_iter().map(User::from).collect())
+        promise(env, async move { client?.get_users_by_email(&text("email", email)?).await }, |v| {
+            v.into_iter().map(User::from).collect()
+        })
     }
 
     /// Creates a user: `createUser('jsmith', { realname: 'Jo Smith', status: 'bypass' })`.
@@ -217,7 +255,11 @@ impl Client {
 
     /// Deletes a user permanently.
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn delete_user<'e>(&self, env: &'e Env, #[napi(ts_arg_type = "string")] user_id: Value) -> napi::Result<PromiseRaw<'e, ()>> {
+    pub fn delete_user<'e>(
+        &self,
+        env: &'e Env,
+        #[napi(ts_arg_type = "string")] user_id: Value,
+    ) -> napi::Result<PromiseRaw<'e, ()>> {
         let client = self.get();
         promise(env, async move { client?.delete_user(&text("user_id", user_id)?).await }, |()| ())
     }
@@ -233,7 +275,11 @@ impl Client {
         let client = self.get();
         promise(
             env,
-            async move { client?.sync_user_from_directory(&text("directory_key", directory_key)?, &text("username", username)?).await },
+            async move {
+                client?
+                    .sync_user_from_directory(&text("directory_key", directory_key)?, &text("username", username)?)
+                    .await
+            },
             User::from,
         )
     }
@@ -248,7 +294,11 @@ impl Client {
         #[napi(ts_arg_type = "Record<string, string | string[]>")] params: Option<Value>,
     ) -> napi::Result<PromiseRaw<'e, Value>> {
         let client = self.get();
-        promise(env, async move { client?.call(&text("method", method)?, &text("path", path)?, params(params)?).await }, |v| v)
+        promise(
+            env,
+            async move { client?.call(&text("method", method)?, &text("path", path)?, crate::sign::params(params)?).await },
+            |v| v,
+        )
     }
 
     /// Previews: each method returns the `PreparedRequest` the call would send, sending nothing.
@@ -309,7 +359,11 @@ impl UserIterator {
     #[napi(ts_return_type = "Promise<string | null>")]
     pub fn next_page_json<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, Option<String>>> {
         let cursor = self.cursor.clone();
-        promise(env, async move { cursor.lock().await.next_page().await?.map(|p| page_json(&p.users)).transpose() }, |t| t)
+        promise(
+            env,
+            async move { cursor.lock().await.next_page().await?.map(|p| page_json(&p.users)).transpose() },
+            |t| t,
+        )
     }
 
     /// How many pages have been requested so far.
@@ -370,12 +424,17 @@ impl Preview {
         #[napi(ts_arg_type = "string")] user_id: Value,
         #[napi(ts_arg_type = "UserFields")] fields: Option<Value>,
     ) -> napi::Result<PreparedRequest> {
-        sync(&env, || self.client.preview().update_user(&text("user_id", user_id)?, &update(fields)?)).map(PreparedRequest::from)
+        sync(&env, || self.client.preview().update_user(&text("user_id", user_id)?, &update(fields)?))
+            .map(PreparedRequest::from)
     }
 
     /// The `DELETE /admin/v1/users/{user_id}` that `deleteUser` would send.
     #[napi]
-    pub fn delete_user(&self, env: Env, #[napi(ts_arg_type = "string")] user_id: Value) -> napi::Result<PreparedRequest> {
+    pub fn delete_user(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "string")] user_id: Value,
+    ) -> napi::Result<PreparedRequest> {
         sync(&env, || self.client.preview().delete_user(&text("user_id", user_id)?)).map(PreparedRequest::from)
     }
 
@@ -388,7 +447,9 @@ impl Preview {
         #[napi(ts_arg_type = "string")] username: Value,
     ) -> napi::Result<PreparedRequest> {
         sync(&env, || {
-            self.client.preview().sync_user_from_directory(&text("directory_key", directory_key)?, &text("username", username)?)
+            self.client
+                .preview()
+                .sync_user_from_directory(&text("directory_key", directory_key)?, &text("username", username)?)
         })
         .map(PreparedRequest::from)
     }
@@ -408,6 +469,7 @@ impl Preview {
 }
 
 /// The writable user fields, in Duo's own names (see `createUser` / `updateUser`).
+#[allow(dead_code)] // only its TypeScript interface is used: the fields go through core's field table
 #[napi(object)]
 pub struct UserFields {
     /// Primary username (update only).
@@ -434,4 +496,3 @@ pub struct UserFields {
     /// Alias 4.
     pub alias4: Option<String>,
 }
-

@@ -8,7 +8,7 @@ use crate::models::{DirectoryUser, User};
 use duo_directory::{DirectoryUser as CoreDirectoryUser, Error, User as CoreUser};
 use duo_directory_emulator::{DirectoryMembers, Emulator as Core, EmulatorConfig, Fault, FaultOptions, generator};
 use napi::Env;
-use napi::bindgen_prelude::Either;
+use napi::bindgen_prelude::{Either, Unknown};
 use napi_derive::napi;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -42,13 +42,38 @@ pub struct EmulatorOptions {
     pub clock_offset: Option<i64>,
     /// Verify signatures against this host name only, as Duo does.
     pub api_hostname: Option<String>,
+    /// Duo's rate limits by class of request (`'duo'` for Duo's published numbers); none by default.
+    #[napi(ts_type = "'duo' | RateLimits")]
+    pub rate_limits: Option<Value>,
+    /// How a minute's requests are counted: `fixed` (default) or `sliding`.
+    #[napi(ts_type = "'fixed' | 'sliding'")]
+    pub rate_window: Option<String>,
+    /// Seconds added before every answer, as a network round trip would (default 0).
+    pub latency: Option<f64>,
+    /// How many times faster than real time the rate-limit minute runs (default 1).
+    pub time_scale: Option<f64>,
+}
+
+/// Requests per minute by class, for `EmulatorOptions.rateLimits`.
+#[napi(object)]
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RateLimits {
+    /// Pages of objects per minute (Duo: 200).
+    pub pages_per_minute: u32,
+    /// Single-object reads per minute (Duo: 300).
+    pub reads_per_minute: u32,
+    /// Writes per minute (Duo: 300).
+    pub writes_per_minute: u32,
 }
 
 fn config(value: Option<Value>) -> duo_directory::Result<EmulatorConfig> {
     let o: EmulatorOptions = match value {
         None | Some(Value::Null) => EmulatorOptions::default(),
         Some(v) => duo_directory::decode::from_value(v).map_err(|e| match e {
-            Error::Decode { field, reason, .. } => Error::invalid(if field.is_empty() { "options".into() } else { field }, reason),
+            Error::Decode { field, reason, .. } => {
+                Error::invalid(if field.is_empty() { "options".into() } else { field }, reason)
+            }
             other => other,
         })?,
     };
@@ -59,6 +84,17 @@ fn config(value: Option<Value>) -> duo_directory::Result<EmulatorConfig> {
             users => (key, DirectoryMembers::Users(duo_directory::decode::from_value(users)?)),
         });
     }
+    let rate_limits = match o.rate_limits {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s == "duo" => Some(duo_directory::RateLimits::DUO),
+        Some(v) => {
+            let r: RateLimits = duo_directory::decode::from_value(v)?;
+            let (pages_per_minute, reads_per_minute, writes_per_minute) =
+                (r.pages_per_minute, r.reads_per_minute, r.writes_per_minute);
+            Some(duo_directory::RateLimits { pages_per_minute, reads_per_minute, writes_per_minute })
+        }
+    };
+    let emulator = |e: duo_directory_emulator::EmulatorError| Error::from(e);
     let d = EmulatorConfig::default();
     let skew = o.max_clock_skew.map(|s| duo_directory::seconds("maxClockSkew", s, true)).transpose()?;
     Ok(EmulatorConfig {
@@ -73,6 +109,10 @@ fn config(value: Option<Value>) -> duo_directory::Result<EmulatorConfig> {
         debug_signatures: o.debug_signatures.unwrap_or(d.debug_signatures),
         clock_offset: o.clock_offset.unwrap_or(d.clock_offset),
         api_hostname: o.api_hostname.or(d.api_hostname),
+        rate_limits: rate_limits.or(d.rate_limits),
+        rate_window: o.rate_window.map(|w| w.parse()).transpose().map_err(emulator)?.unwrap_or(d.rate_window),
+        latency: o.latency.map(|s| duo_directory::seconds("latency", s, true)).transpose()?.unwrap_or(d.latency),
+        time_scale: o.time_scale.unwrap_or(d.time_scale),
         ..d
     })
 }
@@ -119,11 +159,10 @@ impl Emulator {
     }
 }
 
-fn user_input(input: Either<&User, Value>, env: &Env) -> napi::Result<CoreUser> {
-    match input {
-        Either::A(user) => user.full(env).cloned(),
-        Either::B(value) => sync(env, || duo_directory::decode::from_value(value)),
-    }
+/// A model given as its class or as an object in the API's own names.
+fn model<T: serde::de::DeserializeOwned>(env: &Env, object: Unknown<'_>) -> napi::Result<T> {
+    let value: Value = env.from_js_value(object)?;
+    sync(env, || duo_directory::decode::from_value(value))
 }
 
 #[napi]
@@ -172,15 +211,22 @@ impl Emulator {
     }
     /// A `Client` for this emulator (its CA pinned); options as for `new Client`.
     #[napi]
-    pub fn client(&self, env: Env, #[napi(ts_arg_type = "ClientOptions")] options: Option<Value>) -> napi::Result<Client> {
+    pub fn client(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "ClientOptions")] options: Option<Value>,
+    ) -> napi::Result<Client> {
         let mut config = self.with(&env, Core::client_config)?;
         sync(&env, || config.apply(self::options(options)?))?;
         Client::from_config(&env, config)
     }
     /// Inserts (or replaces, by `user_id`) a user: a `User` or an object in Duo's field names.
     #[napi(ts_args_type = "user: User | Record<string, unknown>")]
-    pub fn add_user(&self, env: Env, user: Either<&User, Value>) -> napi::Result<()> {
-        let user = user_input(user, &env)?;
+    pub fn add_user(&self, env: Env, user: Either<&User, Unknown<'_>>) -> napi::Result<()> {
+        let user: CoreUser = match user {
+            Either::A(user) => user.full(&env)?.clone(),
+            Either::B(object) => model(&env, object)?,
+        };
         self.with(&env, |e| e.add_user(user))
     }
     /// Every user, in listing order.
@@ -205,12 +251,17 @@ impl Emulator {
     }
     /// Sets the users of a directory (`DirectoryUser`s or objects in the API's names).
     #[napi(ts_args_type = "directoryKey: string, users: Array<DirectoryUser | Record<string, unknown>>")]
-    pub fn add_directory(&self, env: Env, directory_key: String, users: Vec<Either<&DirectoryUser, Value>>) -> napi::Result<()> {
+    pub fn add_directory(
+        &self,
+        env: Env,
+        directory_key: String,
+        users: Vec<Either<&DirectoryUser, Unknown<'_>>>,
+    ) -> napi::Result<()> {
         let mut members: Vec<CoreDirectoryUser> = Vec::with_capacity(users.len());
         for user in users {
             members.push(match user {
                 Either::A(u) => u.core_clone(),
-                Either::B(v) => sync(&env, || duo_directory::decode::from_value(v))?,
+                Either::B(object) => model(&env, object)?,
             });
         }
         self.with(&env, |e| e.add_directory(&directory_key, members))

@@ -18,14 +18,14 @@
 //! future on core's shared runtime, settled on the JS thread).
 
 use duo_directory::{ApiError, Error};
-use napi::bindgen_prelude::{FunctionRef, PromiseRaw, ToNapiValue, Unknown};
+use napi::bindgen_prelude::{FnArgs, FunctionRef, PromiseRaw, ToNapiValue, Unknown};
 use napi::{Env, JsValue};
 use serde_json::{Value, json};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 
 /// `makeError(className, message, properties)`, registered by `index.js`.
-pub type MakeError = FunctionRef<(&'static str, String, Value), Unknown<'static>>;
+pub type MakeError = FunctionRef<FnArgs<(&'static str, String, Value)>, Unknown<'static>>;
 
 /// The class name and the extra properties of an error: one exhaustive match over core's error.
 fn describe(e: &Error) -> (&'static str, Value) {
@@ -64,16 +64,11 @@ pub fn to_js(env: &Env, e: Error) -> napi::Error {
         .ok()
         .flatten()
         .and_then(|make| make.borrow_back(env).ok())
-        .and_then(|make| make.call((class, message.clone(), props)).ok());
+        .and_then(|make| make.call((class, message.clone(), props).into()).ok());
     match made {
         Some(object) => napi::Error::from(object),
         None => napi::Error::new(napi::Status::GenericFailure, message),
     }
-}
-
-/// [`Error::InvalidInput`] as a JavaScript `InvalidInputError`.
-pub fn invalid(env: &Env, field: &str, reason: impl Into<String>) -> napi::Error {
-    to_js(env, Error::invalid(field, reason))
 }
 
 /// The text of a panic payload, as an [`Error::Internal`].
@@ -88,7 +83,9 @@ pub fn panic_error(payload: &(dyn std::any::Any + Send)) -> Error {
 
 /// Runs a core call on the JS thread: its error becomes the matching JS error, a panic a `DuoError`.
 pub fn sync<T>(env: &Env, f: impl FnOnce() -> duo_directory::Result<T>) -> napi::Result<T> {
-    std::panic::catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|p| Err(panic_error(p.as_ref()))).map_err(|e| to_js(env, e))
+    std::panic::catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|p| Err(panic_error(p.as_ref())))
+        .map_err(|e| to_js(env, e))
 }
 
 type Settle<V> = Box<dyn FnOnce(Env) -> napi::Result<V> + Send>;

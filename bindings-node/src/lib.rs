@@ -23,8 +23,18 @@ pub const VERSION: &str = duo_directory::VERSION;
 /// Called once by `index.js` at load: registers the function that builds the error classes of
 /// `errors.js`, and an environment cleanup hook that stops core's runtime (and removes the
 /// emulator's CA files) when Node exits, so that no runtime thread touches a torn-down Node.
-#[napi(js_name = "_init", ts_args_type = "makeError: (className: string, message: string, properties: Record<string, unknown>) => Error")]
-pub fn init(env: Env, make_error: napi::bindgen_prelude::Function<'_, (&'static str, String, serde_json::Value), Unknown<'static>>) -> napi::Result<()> {
+#[napi(
+    js_name = "_init",
+    ts_args_type = "makeError: (className: string, message: string, properties: Record<string, unknown>) => Error"
+)]
+pub fn init(
+    env: Env,
+    make_error: napi::bindgen_prelude::Function<
+        '_,
+        napi::bindgen_prelude::FnArgs<(&'static str, String, serde_json::Value)>,
+        Unknown<'static>,
+    >,
+) -> napi::Result<()> {
     env.set_instance_data(make_error.create_ref()?, (), |_| {})?;
     env.add_env_cleanup_hook((), |()| {
         duo_directory::runtime::shutdown(std::time::Duration::from_millis(500));

@@ -35,10 +35,10 @@ pub enum UserStatus {
 }
 
 /// A model's JSON text or its object in the API's own names, as core's value.
-pub fn parse<T: serde::de::DeserializeOwned>(env: &Env, input: Either<String, Value>) -> napi::Result<T> {
+pub fn parse<T: serde::de::DeserializeOwned>(env: &Env, input: Value) -> napi::Result<T> {
     sync(env, || match input {
-        Either::A(text) => duo_directory::decode::from_json(&text),
-        Either::B(value) => duo_directory::decode::from_value(value),
+        Value::String(text) => duo_directory::decode::from_json(&text),
+        value => duo_directory::decode::from_value(value),
     })
 }
 
@@ -143,9 +143,9 @@ impl From<&duo_directory::Phone> for Phone {
             extension: p.extension.clone(),
             fingerprint: p.fingerprint.clone(),
             last_seen: p.last_seen.clone().map(|s| match s {
-duo_directory::LastSeen::Unix(n) => Either::A(n),
-duo_directory::LastSeen::Text(t) => Either::B(t),
-}),
+                duo_directory::LastSeen::Unix(n) => Either::A(n),
+                duo_directory::LastSeen::Text(t) => Either::B(t),
+            }),
             model: p.model.clone(),
             name: p.name.clone(),
             number: p.number.clone(),
@@ -284,7 +284,6 @@ pub struct InlineRole {
     pub slug: String,
 }
 
-
 /// A Duo user. Fields are decoded on first access; a malformed user throws `DecodeError` then.
 #[napi]
 pub struct User {
@@ -318,7 +317,10 @@ impl User {
 impl User {
     /// Reads a user from JSON text or an object in Duo's own field names; `DecodeError` names the field.
     #[napi(js_name = "fromJSON")]
-    pub fn from_json(env: Env, input: Either<String, Value>) -> napi::Result<User> {
+    pub fn from_json(
+        env: Env,
+        #[napi(ts_arg_type = "string | Record<string, unknown>")] input: Value,
+    ) -> napi::Result<User> {
         parse::<CoreUser>(&env, input).map(User::from)
     }
 
@@ -526,7 +528,10 @@ impl From<CoreDirectoryUser> for DirectoryUser {
 impl DirectoryUser {
     /// Reads a directory user from JSON text or an object in the API's own field names.
     #[napi(js_name = "fromJSON")]
-    pub fn from_json(env: Env, input: Either<String, Value>) -> napi::Result<DirectoryUser> {
+    pub fn from_json(
+        env: Env,
+        #[napi(ts_arg_type = "string | Record<string, unknown>")] input: Value,
+    ) -> napi::Result<DirectoryUser> {
         parse::<CoreDirectoryUser>(&env, input).map(DirectoryUser::from)
     }
 

@@ -4,7 +4,6 @@ use crate::error::sync;
 use crate::models::{plain, shown};
 use duo_directory::{Params, PreparedRequest as CorePrepared, SigVersion, SignOptions, SignedRequest as CoreSigned};
 use napi::Env;
-use napi::bindgen_prelude::Either;
 use napi_derive::napi;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -173,7 +172,10 @@ impl PreparedRequest {
     }
     /// Reads the JSON form (text or object) back.
     #[napi(js_name = "fromJSON")]
-    pub fn from_json(env: Env, input: Either<String, Value>) -> napi::Result<PreparedRequest> {
+    pub fn from_json(
+        env: Env,
+        #[napi(ts_arg_type = "string | Record<string, unknown>")] input: Value,
+    ) -> napi::Result<PreparedRequest> {
         crate::models::parse::<CorePrepared>(&env, input).map(PreparedRequest::from)
     }
     /// `PreparedRequest(method="...", path="...", ...)`.

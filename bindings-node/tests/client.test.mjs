@@ -25,7 +25,8 @@ test('listUsers: for await over every user, pages on demand', async () => {
 })
 
 test('listUsers: pages are fetched only as consumed, and break stops fetching', async () => {
-  const listing = client.listUsers({ pageSize: 50 })
+  const onDemand = emu.client({ prefetch: 0 })
+  const listing = onDemand.listUsers({ pageSize: 50 })
   emu.clearRequests()
   let seen = 0
   for await (const user of listing) {
@@ -39,6 +40,26 @@ test('listUsers: pages are fetched only as consumed, and break stops fetching', 
   assert.equal(emu.requests().length, 3)
   assert.equal(await listing.nextPage(), null, 'a stopped listing fetches nothing more')
   assert.equal(emu.requests().length, 3)
+})
+
+test('listUsers: the default prefetch reads at most one page ahead, and break ends it', async () => {
+  const listing = client.listUsers({ pageSize: 50 })
+  emu.clearRequests()
+  let seen = 0
+  for await (const user of listing) {
+    assert.ok(user.userId)
+    seen += 1
+    assert.ok(listing.pagesFetched <= Math.ceil(seen / 50) + 1, `${listing.pagesFetched} pages for ${seen} users`)
+    if (seen === 60) break
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  assert.ok(emu.requests().length <= 3, `${emu.requests().length} requests`)
+})
+
+test('options from the pacing work: retryMode, prefetch, per-minute ceilings', () => {
+  emu.client({ retryMode: 'standard', prefetch: 2, pagesPerMinute: 100, readsPerMinute: 100, writesPerMinute: 100 }).close()
+  assert.throws(() => emu.client({ retryMode: 'fast' }), (e) => e instanceof duo.InvalidInputError && e.field === 'retry_mode')
+  assert.throws(() => emu.client({ prefetch: 99 }), (e) => e instanceof duo.InvalidInputError && e.field === 'prefetch')
 })
 
 test('listUsers: a bad page size is an InvalidInputError', () => {
@@ -110,7 +131,7 @@ test('options: forwarded to core, bad ones rejected naming the option', () => {
   const c = emu.client({ timeout: 2.5, maxRetries: 0, deadline: 10, sigVersion: 2, digest: 'sha1', userAgent: 'test/1' })
   assert.match(c.preview.deleteUser('DU1').headers['User-Agent'], /^test\/1 /)
   c.close()
-  for (const [options, field] of [[{ timeout: -1 }, 'timeout'], [{ maxRetries: 1.5 }, 'maxRetries'], [{ colour: 1 }, 'options'], [{ scheme: 'ftp' }, 'scheme'], [{ sigVersion: 4 }, 'sig_version']]) {
+  for (const [options, field] of [[{ timeout: -1 }, 'timeout'], [{ maxRetries: 1.5 }, 'maxRetries'], [{ colour: 1 }, 'colour'], [{ scheme: 'ftp' }, 'scheme'], [{ sigVersion: 4 }, 'sig_version']]) {
     assert.throws(() => new duo.Client(emu.ikey, emu.skey, emu.host, options), (e) => e instanceof duo.InvalidInputError && e.field === field, JSON.stringify(options))
   }
   assert.throws(() => new duo.Client(emu.ikey, emu.skey, emu.host, { caCerts: '/no/such/file.pem' }), (e) => e.field === 'ca_certs')

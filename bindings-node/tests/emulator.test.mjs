@@ -56,6 +56,18 @@ test('fault injection, retries and the request record', async () => {
   } finally { emu.close() }
 })
 
+test("Duo's rate limits, latency and time scale", async () => {
+  const emu = new Emulator({ users: 1, rateLimits: { pagesPerMinute: 1, readsPerMinute: 1, writesPerMinute: 1 }, latency: 0.01, timeScale: 60, rateWindow: 'fixed' })
+  try {
+    const client = emu.client({ retryMode: 'standard', maxRetries: 0 })
+    const [user] = emu.users()
+    assert.equal((await client.getUser(user.userId)).userId, user.userId)
+    await assert.rejects(client.getUser(user.userId), (e) => e instanceof duo.RateLimitedError)
+  } finally { emu.close() }
+  new Emulator({ rateLimits: 'duo' }).close()
+  assert.throws(() => new Emulator({ rateWindow: 'weekly' }), (e) => e instanceof duo.InvalidInputError && e.field === 'rate_window')
+})
+
 test('bad options are refused naming them', () => {
   assert.throws(() => new Emulator({ users: -1 }), (e) => e instanceof duo.InvalidInputError && e.field === 'users')
   assert.throws(() => new Emulator({ colour: 1 }), (e) => e instanceof duo.InvalidInputError)

@@ -38,11 +38,13 @@ test('unauthorized, with the secret nowhere', async () => {
 })
 
 test('rate_limited after every retry', async () => {
-  const c = emu.client({ maxRetries: 1, retryBase: 0.01, retryJitter: 0 })
-  emu.injectFault('rate_limited', 2, { retryAfter: 0 })
-  const e = await c.getUser(emu.users()[0].userId).catch((x) => x)
-  assert.ok(e instanceof duo.RateLimitedError)
-  assert.deepEqual([e.code, e.status, e.duoCode, e.attempts], ['rate_limited', 429, 42901, 2])
+  // 'standard': back off and retry at most maxRetries times (the adaptive default paces instead)
+  const c = emu.client({ maxRetries: 2, retryMode: 'standard' })
+  emu.injectFault('rate_limited', 5, { retryAfter: 0 })
+  const e = await c.getUserByUsername('x').catch((x) => x)
+  emu.clearFaults()
+  assert.ok(e instanceof duo.RateLimitedError, String(e))
+  assert.deepEqual([e.code, e.status, e.duoCode, e.attempts], ['rate_limited', 429, 42901, 3])
   assert.equal(e.retryAfter, 0)
 })
 

@@ -31,7 +31,7 @@ for (const sigVersion of [duoApi.SIGNATURE_VERSION_2, duoApi.SIGNATURE_VERSION_5
     const c = new duoApi.Client(emu.ikey, emu.skey, emu.host, sigVersion)
     const page = await call(c, 'GET', '/admin/v1/users', { limit: '100', offset: '100' })
     assert.equal(page.stat, 'OK', JSON.stringify(page))
-    assert.equal(page.response.length, 20)
+    assert.ok(page.response.length >= 20)
     const one = await call(c, 'GET', `/admin/v1/users/${page.response[0].user_id}`)
     assert.deepEqual(one.response, page.response[0])
     const created = await call(c, 'POST', '/admin/v1/users', { username: `official.v${sigVersion}`, realname: 'Zoë' })

@@ -41,7 +41,9 @@ test('@duosecurity/duo_api signs exactly as we do', () => {
     ['GET', '/admin/v1/users', { limit: '300', offset: '600' }],
     ['GET', '/admin/v1/users', { username: 'zoë o\'neil (x)*' }],
     ['DELETE', '/admin/v1/users/DU3RP9I2WOC59VZX672N', {}],
-    ['POST', '/admin/v1/users', { email: 'a@example.com', realname: 'Zoë', username: 'zoe' }]
+    // duo_api writes a v5 body with JSON.stringify (raw UTF-8, keys as given); Duo's canonical body
+    // (duo_client, and ours) sorts the keys and escapes non-ASCII, so compare on ASCII, sorted.
+    ['POST', '/admin/v1/users', { email: 'a@example.com', realname: "Zoe O'Neil", username: 'zoe' }]
   ]
   for (const [method, path, params] of cases) {
     const host = 'api-3f2a91c4.duosecurity.com'

@@ -321,7 +321,7 @@ impl Client {
 
     /// `Client(host="...", ikey="...")`, never the secret.
     #[napi(js_name = "toString")]
-    pub fn to_string(&self) -> String {
+    pub fn to_js_string(&self) -> String {
         match self.get() {
             Ok(c) => format!("Client(host={:?}, ikey={:?})", c.config().host, c.config().ikey),
             Err(_) => "Client(<closed>)".into(),

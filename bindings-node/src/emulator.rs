@@ -347,7 +347,7 @@ impl Emulator {
     }
     /// `Emulator(host="...", ikey="...")`, never the secret.
     #[napi(js_name = "toString")]
-    pub fn to_string(&self) -> String {
+    pub fn to_js_string(&self) -> String {
         match self.inner.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
             Some(e) => format!("Emulator(host={:?}, ikey={:?})", e.host(), e.ikey()),
             None => "Emulator(<closed>)".into(),

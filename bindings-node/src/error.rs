@@ -39,7 +39,9 @@ fn describe(e: &Error) -> (&'static str, Value) {
         Error::Unauthorized(a) => ("AuthError", api(a)),
         Error::RateLimited { error, retry_after } => {
             let mut props = api(error);
-            props["retryAfter"] = json!(retry_after.map(|d| d.as_secs_f64()));
+            if let Some(map) = props.as_object_mut() {
+                map.insert("retryAfter".into(), json!(retry_after.map(|d| d.as_secs_f64())));
+            }
             ("RateLimitedError", props)
         }
         Error::InvalidInput { field, reason } => ("InvalidInputError", json!({ "field": field, "reason": reason })),
@@ -57,7 +59,9 @@ fn describe(e: &Error) -> (&'static str, Value) {
 /// registered its classes, which only happens when the addon is loaded without it).
 pub fn to_js(env: &Env, e: Error) -> napi::Error {
     let (class, mut props) = describe(&e);
-    props["code"] = json!(e.code());
+    if let Some(map) = props.as_object_mut() {
+        map.insert("code".into(), json!(e.code()));
+    }
     let message = e.to_string();
     let made = env
         .get_instance_data::<MakeError>()

@@ -103,7 +103,7 @@ impl User {
 
     /// `User(user_id="...", username="...", status="...")`.
     #[napi(js_name = "toString")]
-    pub fn to_string(&self) -> String {
+    pub fn to_js_string(&self) -> String {
         match self.user.summary() {
             Ok(s) => shown(s),
             Err(_) => "User(<undecodable>)".into(),
@@ -313,7 +313,7 @@ impl DirectoryUser {
 
     /// `DirectoryUser(id="...", email="...", state="...")`.
     #[napi(js_name = "toString")]
-    pub fn to_string(&self) -> String {
+    pub fn to_js_string(&self) -> String {
         shown(&self.inner)
     }
 }

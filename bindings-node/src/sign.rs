@@ -38,6 +38,7 @@ pub struct SignRequestOptions {
 
 /// Signs one Duo API request, byte-identical to the official clients.
 #[napi]
+#[allow(clippy::too_many_arguments)]
 pub fn sign_request(
     env: Env,
     ikey: String,
@@ -111,7 +112,7 @@ impl SignedRequest {
     }
     /// `SignedRequest(authorization="Basic ***", ...)`.
     #[napi(js_name = "toString")]
-    pub fn to_string(&self) -> String {
+    pub fn to_js_string(&self) -> String {
         shown(&self.inner)
     }
 }
@@ -180,7 +181,7 @@ impl PreparedRequest {
     }
     /// `PreparedRequest(method="...", path="...", ...)`.
     #[napi(js_name = "toString")]
-    pub fn to_string(&self) -> String {
+    pub fn to_js_string(&self) -> String {
         shown(&self.inner)
     }
 }

@@ -9,7 +9,12 @@ workload alone):
 - scan-50k: iterate all 50,000 users without reading any field (what a lazy listing costs);
 - hold-50k: list all 50,000 users into a Python list (`list(client.list_users())` vs
             `admin.get_users()`), then read `username` of each;
-- update:   update 1,000 users one after another (`notes`).
+- update:   update 1,000 users one after another (`notes`);
+- first-call: build a client and get one user (runtime start, root store, TLS handshake: the
+            fixed cost every other workload pays once, reported on its own).
+
+Each workload runs `--runs` times (default 3) in a fresh process per library; the table shows
+the median of each figure.
 
 The emulator runs in its own process (the `duo-emulator` binary from
 `cargo build --release -p duo-directory-emulator`, else a `python -c` process running
@@ -56,18 +61,29 @@ def worker(lib: str, task: str, cfg: dict) -> dict:
     if lib == "duo_directory":
         import duo_directory
 
-        client = duo_directory.Client(ikey, skey, host, ca_certs=ca, scheme=cfg["scheme"], max_retries=0)
+        def make():
+            return duo_directory.Client(ikey, skey, host, ca_certs=ca, scheme=cfg["scheme"], max_retries=0)
     else:
         import duo_client
         import duo_client.client as dc
 
-        client = duo_client.Admin(ikey=ikey, skey=skey, host="localhost", port=port,
-                                  ca_certs=ca if ca else "HTTP", paging_limit=300)
+        def make():
+            return duo_client.Admin(ikey=ikey, skey=skey, host="localhost", port=port,
+                                    ca_certs=ca if ca else "HTTP", paging_limit=300)
+    # first-call builds its client inside the measurement
+    client = make() if task != "first-call" else None
     user_ids = cfg.get("user_ids", [])
     baseline = rss_mb()
     t0, c0 = time.perf_counter(), time.process_time()
     n = 0
-    if task == "sign":
+    if task == "first-call":
+        fresh = make()
+        if lib == "duo_directory":
+            fresh.get_user(user_ids[0])
+        else:
+            fresh.get_user_by_id(user_ids[0])
+        n = 1
+    elif task == "sign":
         params = {"limit": "300", "offset": "0", "username": "jsmith"}
         date = "Tue, 21 Aug 2012 17:29:18 -0000"
         count = cfg["signs"]
@@ -174,6 +190,17 @@ def user_ids(cfg: dict, count: int) -> list[str]:
     return ids
 
 
+def median_of(runs: list[dict]) -> dict:
+    """The median of each figure over the runs of one workload and library."""
+    import statistics
+
+    out = dict(runs[0])
+    for key in ("wall", "cpu", "peak_rss_mb", "baseline_rss_mb"):
+        out[key] = statistics.median(r[key] for r in runs)
+    out["runs"] = len(runs)
+    return out
+
+
 def table(results: list[dict]) -> str:
     by = {(r["task"], r["lib"]): r for r in results}
     rows = [
@@ -189,7 +216,7 @@ def table(results: list[dict]) -> str:
                 ratio_cpu = f"{theirs['cpu'] / max(ours['cpu'], 1e-9):.1f}x"
                 ratio_rss = f"{theirs['peak_rss_mb'] / max(ours['peak_rss_mb'], 1e-9):.2f}x"
             rows.append(
-                f"| {task} ({r['n']:,}) | {r['lib']} | {r['wall']:.2f} | {r['cpu']:.2f} | "
+                f"| {task} ({r['n']:,}) | {r['lib']} | {r['wall']:.3f} | {r['cpu']:.3f} | "
                 f"{r['peak_rss_mb']:.0f} ({r['baseline_rss_mb']:.0f}) | {ratio_cpu} | {ratio_rss} |"
             )
     return "\n".join(rows)
@@ -217,7 +244,8 @@ def main() -> None:
     ap.add_argument("--signs", type=int, default=100_000)
     ap.add_argument("--updates", type=int, default=1_000)
     ap.add_argument("--http", action="store_true", help="plain HTTP instead of HTTPS")
-    ap.add_argument("--tasks", default="sign,list-10k,list-50k,scan-50k,hold-50k,update")
+    ap.add_argument("--tasks", default="first-call,sign,list-10k,list-50k,scan-50k,hold-50k,update")
+    ap.add_argument("--runs", type=int, default=3, help="fresh processes per workload and library (median)")
     ap.add_argument("--markdown", type=pathlib.Path, help="write the results into this file's section")
     args = ap.parse_args()
 
@@ -230,15 +258,17 @@ def main() -> None:
     try:
         cfg.update(signs=args.signs, list_10k=args.list_small, list_50k=args.users)
         tasks = args.tasks.split(",")
-        if "update" in tasks:
+        if "update" in tasks or "first-call" in tasks:
             cfg["user_ids"] = user_ids(cfg, args.updates)
         results = []
         for task in tasks:
             for lib in ("duo_directory", "duo_client"):
-                r = run_worker(lib, task, cfg)
+                runs = [run_worker(lib, task, cfg) for _ in range(args.runs)]
+                r = median_of(runs)
                 results.append(r)
-                print(f"{task:9} {lib:14} n={r['n']:>7} wall={r['wall']:7.2f}s cpu={r['cpu']:7.2f}s "
-                      f"peak_rss={r['peak_rss_mb']:6.0f}MB", flush=True)
+                cpus = " ".join(f"{x['cpu']:.3f}" for x in runs)
+                print(f"{task:10} {lib:14} n={r['n']:>7} wall={r['wall']:7.2f}s cpu={r['cpu']:7.3f}s "
+                      f"peak_rss={r['peak_rss_mb']:6.0f}MB  (cpu of each run: {cpus})", flush=True)
     finally:
         proc.kill()
         proc.wait()
@@ -257,7 +287,7 @@ def main() -> None:
             f"`bindings-python/bench/bench_vs_duo_client.py`: duo-directory {duo_directory.__version__} "
             f"(release build) vs duo_client {getattr(duo_client, '__version__', '5.7.0')}, same emulator "
             f"({cfg['emulator']}, {args.users:,} generated users, {'HTTP' if args.http else 'HTTPS'}), "
-            f"each workload in a fresh process per library. Client CPU = the worker process's user+system "
+            f"each workload in {args.runs} fresh processes per library (medians). Client CPU = the worker process's user+system "
             f"time (all threads); the emulator runs in another process. Python {platform.python_version()}, "
             f"{os.cpu_count()} cores.\n\n"
             f"{out}\n\n"

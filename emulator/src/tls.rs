@@ -45,7 +45,7 @@ pub(crate) fn generate(bind: IpAddr) -> Result<TlsMaterial, EmulatorError> {
 
     let chain: Vec<CertificateDer<'static>> = vec![leaf_cert.der().clone()];
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| tls_err("protocol versions", e))?

@@ -61,6 +61,7 @@ pub(crate) struct Transport {
 
 impl Transport {
     fn new(config: &ClientConfig, user_agent: &str) -> Result<Transport> {
+        install_crypto_provider();
         let mut builder = reqwest::Client::builder()
             .user_agent(user_agent)
             .timeout(config.timeout)
@@ -250,6 +251,16 @@ impl Client {
         let envelope = self.execute(request).await?;
         crate::decode::from_slice(&envelope.response)
     }
+}
+
+/// Makes ring rustls's process-wide crypto provider, unless the host application installed one
+/// (then its choice stands). ring takes its randomness from the OS; aws-lc-rs would first seed a
+/// CPU-jitter DRBG, ~45 ms of CPU per process before the first handshake.
+fn install_crypto_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
 }
 
 /// How long to wait for a TCP + TLS connection, at most (the attempt's timeout when shorter).

@@ -27,4 +27,7 @@ DUO_EMULATOR_BIN="$root/target/debug/duo-emulator" PYTHON="$root/.venv/bin/pytho
 step "Python binding: maturin develop + pytest, then the abi3 wheel into a clean venv"
 CHECK_WHEEL=1 PYTHON="$root/.venv/bin/python" bash bindings-python/test.sh
 
+step "Node binding: npm ci, napi build (debug, the shared target/), typings drift check, node --test"
+bash bindings-node/test.sh
+
 step "All tests passed"

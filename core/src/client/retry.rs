@@ -17,10 +17,12 @@ use rand::Rng;
 use std::time::{Duration, SystemTime};
 
 /// Retry settings. See the [module documentation](self) for the two schedules. `max_retries`
-/// bounds the retries of a call whatever their cause (0 turns retrying off altogether).
+/// bounds the retries of a call (0 turns retrying off altogether); in the adaptive retry mode a
+/// 429 is not counted: the request waits its turn in its class's bucket until the deadline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Most retries of one call, whatever the cause (0 disables retrying). Default 6.
+    /// Most retries of one call (0 disables retrying; 429s in adaptive mode are bounded by the
+    /// deadline instead). Default 6.
     pub max_retries: u32,
     /// First backoff of the throttling schedule. Default 1 s.
     pub base: Duration,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test in every language. Needs only the toolchains (Rust, Python 3.9+, Node 20+):
-# everything else comes from the registries (a Python venv in .venv, npm packages).
+# Runs every test in every language. Needs only the toolchains (Rust, Python 3.9+, Node 20+, JDK 17+
+# and Maven 3.8+): everything else comes from the registries (a Python venv in .venv, npm packages,
+# Maven plugins and jars).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -26,5 +27,8 @@ DUO_EMULATOR_BIN="$root/target/debug/duo-emulator" PYTHON="$root/.venv/bin/pytho
 
 step "Python binding: maturin develop + pytest, then the abi3 wheel into a clean venv"
 CHECK_WHEEL=1 PYTHON="$root/.venv/bin/python" bash bindings-python/test.sh
+
+step "Kotlin/Swift binding: cdylib + uniffi-bindgen, Swift drift check, Maven tests on the JVM"
+bash bindings-uniffi/test.sh
 
 step "All tests passed"

@@ -13,9 +13,15 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum ParamValue {
     /// A single value.
-    One { value: String },
+    One {
+        /// The value.
+        value: String,
+    },
     /// A list of values.
-    Many { values: Vec<String> },
+    Many {
+        /// The values, in order.
+        values: Vec<String>,
+    },
 }
 
 pub(crate) fn params_from_foreign(params: HashMap<String, ParamValue>) -> Params {

@@ -6,7 +6,15 @@
 
 use duo_directory::{ApiError, Error};
 
-/// Every failure of this library, one variant per kind of core error.
+/// Every failure of this library, one variant per kind of core error. Every variant has `kind`
+/// (core's stable code: `api_error`, `not_found`, `unauthorized`, `rate_limited`,
+/// `invalid_input`, `transport`, `timeout`, `decode`, `internal`) and `text` (the description).
+/// Duo answers add `status` (HTTP), `code` (Duo's five-digit code), `duo_message`,
+/// `message_detail`, `attempts` (requests sent) and `diagnosis` (likely cause of a refused
+/// signature); `field`/`reason` name a rejected argument or JSON member; `sent` says whether a
+/// failed request may have reached Duo; `line`/`column` (1-based, 0 when unknown) and `excerpt`
+/// locate a decode error.
+#[allow(missing_docs)]
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum DuoError {
     /// Duo refused the request.

@@ -16,7 +16,7 @@ mod sign;
 pub use client::{Client, ClientOptions, ParamValue, Preview, UserCursor, UserFields};
 pub use emulator::{Emulator, EmulatorOptions, RecordedRequest};
 pub use error::DuoError;
-pub use models::{DirectoryGroup, DirectoryRole, DirectoryUser, DirectoryUserState, PreparedRequest, User, UserStatus};
+pub use models::{DirectoryGroup, DirectoryRole, DirectoryUser, PreparedRequest, User, UserState, UserStatus};
 pub use sign::{SignedRequest, sign_request};
 
 uniffi::setup_scaffolding!("duo_directory");

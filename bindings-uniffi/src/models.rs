@@ -30,7 +30,10 @@ pub enum UserStatus {
     /// `pending deletion` (read-only)
     PendingDeletion,
     /// A status this version does not know, verbatim.
-    Other { value: String },
+    Other {
+        /// The API's spelling.
+        value: String,
+    },
 }
 
 impl From<&duo_directory::UserStatus> for UserStatus {
@@ -267,13 +270,16 @@ WebauthnCredential {
 
 /// A directory user's state.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum DirectoryUserState {
+pub enum UserState {
     /// `active`
     Active,
     /// `inactive`
     Inactive,
     /// A state this version does not know, verbatim.
-    Other { value: String },
+    Other {
+        /// The API's spelling.
+        value: String,
+    },
 }
 
 /// A directory user's role.
@@ -333,7 +339,7 @@ pub struct DirectoryUser {
     /// Groups the user is a member of.
     pub groups: Vec<DirectoryGroup>,
     /// `active` or `inactive`.
-    pub state: DirectoryUserState,
+    pub state: UserState,
     /// The provider's custom attributes, as a JSON object.
     pub custom_attributes_json: String,
     /// The user's role, when roles are configured.
@@ -352,9 +358,9 @@ fn object(field: &str, text: &str) -> Result<duo_directory::Extra> {
 impl From<duo_directory::DirectoryUser> for DirectoryUser {
     fn from(c: duo_directory::DirectoryUser) -> Self {
         let state = match c.state {
-            duo_directory::DirectoryUserState::Active => DirectoryUserState::Active,
-            duo_directory::DirectoryUserState::Inactive => DirectoryUserState::Inactive,
-            duo_directory::DirectoryUserState::Other(value) => DirectoryUserState::Other { value },
+            duo_directory::DirectoryUserState::Active => UserState::Active,
+            duo_directory::DirectoryUserState::Inactive => UserState::Inactive,
+            duo_directory::DirectoryUserState::Other(value) => UserState::Other { value },
         };
         let group = |g: duo_directory::DirectoryGroup| DirectoryGroup {
             extra: json(&g.extra),
@@ -390,9 +396,9 @@ impl From<duo_directory::DirectoryUser> for DirectoryUser {
 impl DirectoryUser {
     pub(crate) fn into_core(self) -> Result<duo_directory::DirectoryUser> {
         let state = match self.state {
-            DirectoryUserState::Active => duo_directory::DirectoryUserState::Active,
-            DirectoryUserState::Inactive => duo_directory::DirectoryUserState::Inactive,
-            DirectoryUserState::Other { value } => duo_directory::DirectoryUserState::Other(value),
+            UserState::Active => duo_directory::DirectoryUserState::Active,
+            UserState::Inactive => duo_directory::DirectoryUserState::Inactive,
+            UserState::Other { value } => duo_directory::DirectoryUserState::Other(value),
         };
         let mut groups = Vec::with_capacity(self.groups.len());
         for (i, g) in self.groups.into_iter().enumerate() {

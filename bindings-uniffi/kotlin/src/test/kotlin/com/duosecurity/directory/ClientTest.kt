@@ -17,7 +17,7 @@ import org.junit.Test
 
 class ClientTest {
     @Test
-    fun listUsersIsLazy() = runBlocking {
+    fun listUsersIsLazy() = runBlocking<Unit> {
         Emulator(EmulatorOptions(users = 250)).use { emu ->
             emu.client().use { client ->
                 emu.clearRequests()
@@ -35,7 +35,7 @@ class ClientTest {
     }
 
     @Test
-    fun listUsersReturnsEveryUser() = runBlocking {
+    fun listUsersReturnsEveryUser() = runBlocking<Unit> {
         Emulator(EmulatorOptions(users = 250)).use { emu ->
             emu.client().use { client ->
                 val names = client.users(pageSize = 300).map { it.username() }.toList()
@@ -61,7 +61,7 @@ class ClientTest {
     }
 
     @Test
-    fun getUserAndLookups() = runBlocking {
+    fun getUserAndLookups() = runBlocking<Unit> {
         Emulator(EmulatorOptions(users = 5)).use { emu ->
             emu.client().use { client ->
                 val known = emu.users()[2]
@@ -76,7 +76,7 @@ class ClientTest {
     }
 
     @Test
-    fun createUpdateDelete() = runBlocking {
+    fun createUpdateDelete() = runBlocking<Unit> {
         emulator().use { emu ->
             emu.client().use { client ->
                 val created = client.createUser("kt.user", UserFields(email = "kt@example.com", status = "bypass", alias1 = "kay"))
@@ -101,7 +101,7 @@ class ClientTest {
     }
 
     @Test
-    fun fieldValidationHappensBeforeSending() = runBlocking {
+    fun fieldValidationHappensBeforeSending() = runBlocking<Unit> {
         emulator().use { emu ->
             emu.client().use { client ->
                 emu.clearRequests()
@@ -127,7 +127,7 @@ class ClientTest {
     }
 
     @Test
-    fun syncUserFromDirectory() = runBlocking {
+    fun syncUserFromDirectory() = runBlocking<Unit> {
         val members = generatedDirectoryUsers("DKDIRECTORY000000001", 3)
         Emulator(EmulatorOptions(directories = mapOf("DKDIRECTORY000000001" to members))).use { emu ->
             emu.client().use { client ->
@@ -146,7 +146,7 @@ class ClientTest {
     }
 
     @Test
-    fun callReturnsParsedJson() = runBlocking {
+    fun callReturnsParsedJson() = runBlocking<Unit> {
         Emulator(EmulatorOptions(users = 3)).use { emu ->
             emu.client().use { client ->
                 val name = emu.users()[0].username()
@@ -179,7 +179,7 @@ class ClientTest {
     }
 
     @Test
-    fun tlsOptionsAndSigVersion2() = runBlocking {
+    fun tlsOptionsAndSigVersion2() = runBlocking<Unit> {
         Emulator(EmulatorOptions(users = 2, tls = true)).use { emu ->
             val pem = emu.caCertPem()!!
             Client(emu.ikey(), emu.skey(), emu.host(), ClientOptions(caCerts = pem, caPinning = true)).use { client ->

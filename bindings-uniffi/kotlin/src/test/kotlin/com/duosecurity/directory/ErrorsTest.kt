@@ -21,7 +21,7 @@ class ErrorsTest {
     }
 
     @Test
-    fun apiError() = runBlocking {
+    fun apiError() = runBlocking<Unit> {
         emulator(skey = SECRET).use { emu ->
             emu.client().use { client ->
                 client.createUser("dup.user")
@@ -37,7 +37,7 @@ class ErrorsTest {
     }
 
     @Test
-    fun notFound() = runBlocking {
+    fun notFound() = runBlocking<Unit> {
         emulator().use { emu ->
             emu.client().use { client ->
                 val e = expect<DuoException.NotFound> { runBlocking { client.getUser("DUNOSUCHUSER0000000") } }
@@ -47,7 +47,7 @@ class ErrorsTest {
     }
 
     @Test
-    fun unauthorizedAndSecretNeverShown() = runBlocking {
+    fun unauthorizedAndSecretNeverShown() = runBlocking<Unit> {
         emulator().use { emu ->
             Client(emu.ikey(), SECRET, emu.host(), ClientOptions(scheme = "http")).use { client ->
                 assertFalse(client.toString().contains(SECRET))
@@ -61,7 +61,7 @@ class ErrorsTest {
     }
 
     @Test
-    fun rateLimited() = runBlocking {
+    fun rateLimited() = runBlocking<Unit> {
         emulator().use { emu ->
             emu.injectFault("rate_limited", 5, retryAfter = 0)
             emu.client(ClientOptions(maxRetries = 2)).use { client ->
@@ -75,7 +75,7 @@ class ErrorsTest {
     }
 
     @Test
-    fun rateLimitRetriedThenSucceeds() = runBlocking {
+    fun rateLimitRetriedThenSucceeds() = runBlocking<Unit> {
         emulator().use { emu ->
             emu.injectFault("rate_limited", 2, retryAfter = 0)
             emu.client(ClientOptions(maxRetries = 3)).use { client ->
@@ -103,7 +103,7 @@ class ErrorsTest {
     }
 
     @Test
-    fun transportError() = runBlocking {
+    fun transportError() = runBlocking<Unit> {
         val port = ServerSocket(0).use { it.localPort }
         Client("DIXXXXXXXXXXXXXXXXXX", SECRET, "127.0.0.1:$port", ClientOptions(scheme = "http", maxRetries = 0)).use { client ->
             val e = expect<DuoException.Transport> { runBlocking { client.getUser("DU1") } }
@@ -114,7 +114,7 @@ class ErrorsTest {
     }
 
     @Test
-    fun droppedConnectionIsTransportError() = runBlocking {
+    fun droppedConnectionIsTransportError() = runBlocking<Unit> {
         emulator().use { emu ->
             emu.injectFault("drop_connection", 1)
             emu.client(ClientOptions(maxRetries = 0)).use { client ->
@@ -124,7 +124,7 @@ class ErrorsTest {
     }
 
     @Test
-    fun timeout() = runBlocking {
+    fun timeout() = runBlocking<Unit> {
         emulator().use { emu ->
             emu.injectFault("delay", 1, delay = 2.0)
             emu.client(ClientOptions(timeout = 0.3, maxRetries = 0)).use { client ->
@@ -135,7 +135,7 @@ class ErrorsTest {
     }
 
     @Test
-    fun serverError() = runBlocking {
+    fun serverError() = runBlocking<Unit> {
         emulator().use { emu ->
             emu.injectFault("server_error", 1, status = 500)
             emu.client(ClientOptions(maxRetries = 0)).use { client ->
@@ -145,7 +145,7 @@ class ErrorsTest {
     }
 
     @Test
-    fun decodeErrorFromAMalformedBody() = runBlocking {
+    fun decodeErrorFromAMalformedBody() = runBlocking<Unit> {
         emulator().use { emu ->
             emu.injectFault("malformed_body", 1)
             emu.client(ClientOptions(maxRetries = 0)).use { client ->
@@ -170,7 +170,7 @@ class ErrorsTest {
     }
 
     @Test
-    fun panicBecomesDuoError() = runBlocking {
+    fun panicBecomesDuoError() = runBlocking<Unit> {
         val e = expect<DuoException.Internal> { forcePanic() }
         assertEquals("internal", e.kind)
         assertTrue(e.text, e.text.contains("panic"))
@@ -179,7 +179,7 @@ class ErrorsTest {
     }
 
     @Test
-    fun secretNotInAnyToString() = runBlocking {
+    fun secretNotInAnyToString() = runBlocking<Unit> {
         emulator(users = 2, skey = SECRET).use { emu ->
             assertFalse(emu.toString().contains(SECRET))
             emu.client().use { client ->

@@ -1,6 +1,6 @@
 package com.duosecurity.directory
 
-import com.duosecurity.directory.directorysync.UserState
+
 import com.duosecurity.directory.directorysync.customAttributes
 import com.duosecurity.directory.directorysync.toJson
 import com.duosecurity.directory.directorysync.userFromJson

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit
 
 class RuntimeTest {
     @Test
-    fun coroutineCancellationStopsAListing() = runBlocking {
+    fun coroutineCancellationStopsAListing() = runBlocking<Unit> {
         Emulator(EmulatorOptions(users = 500)).use { emu ->
             emu.client().use { client ->
                 val firstPage = CompletableDeferred<Unit>()
@@ -51,7 +51,7 @@ class RuntimeTest {
     }
 
     @Test
-    fun cancelledCallsDoNotFailTheirNeighbours() = runBlocking {
+    fun cancelledCallsDoNotFailTheirNeighbours() = runBlocking<Unit> {
         Emulator(EmulatorOptions(users = 3)).use { emu ->
             emu.client().use { client ->
                 val name = emu.users()[0].username()
@@ -91,7 +91,7 @@ class RuntimeTest {
 /** A child JVM that exits (running the shutdown hook) while calls are still waiting on the emulator. */
 object ExitMain {
     @JvmStatic
-    fun main(args: Array<String>) = runBlocking {
+    fun main(args: Array<String>) = runBlocking<Unit> {
         DuoDirectory.installShutdownHook()
         val emu = Emulator(EmulatorOptions(users = 50))
         val client = emu.client()

@@ -9,7 +9,7 @@ import org.json.JSONObject
 typealias User = com.duosecurity.directory.DirectoryUser
 
 /** `Active` or `Inactive` (`Other` keeps a state this version does not know). */
-typealias UserState = com.duosecurity.directory.DirectoryUserState
+typealias UserState = com.duosecurity.directory.UserState
 
 /** A directory group as embedded in a directory user. */
 typealias Group = com.duosecurity.directory.DirectoryGroup

@@ -5,7 +5,9 @@
 use crate::error::{Result, guard};
 use crate::models::{PreparedRequest, User};
 use duo_directory::runtime::run;
-use duo_directory::{CaSource, ClientConfig, Error, Params, SigVersion, UserCreate, UserField, UserUpdate, count, seconds};
+use duo_directory::{
+    CaSource, ClientConfig, Error, Params, SigVersion, UserCreate, UserField, UserUpdate, count, seconds,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -233,7 +235,8 @@ impl Client {
     /// Every user, page by page on demand (`pageSize` 1..300, default core's 100). Sends nothing yet.
     #[uniffi::method(default(page_size = None))]
     pub fn list_users(&self, page_size: Option<i64>) -> Result<Arc<UserCursor>> {
-        let page_size = page_size.map(|n| count("page_size", i128::from(n), duo_directory::MAX_PAGE_SIZE)).transpose()?;
+        let page_size =
+            page_size.map(|n| count("page_size", i128::from(n), duo_directory::MAX_PAGE_SIZE)).transpose()?;
         let cursor = self.core()?.list_users(page_size)?;
         let pages = cursor.page_count();
         Ok(Arc::new(UserCursor { cursor: Arc::new(tokio::sync::Mutex::new(cursor)), pages }))
@@ -284,7 +287,12 @@ impl Client {
 
     /// Any other Admin API endpoint, signed the same way; the envelope's `response` as JSON text.
     #[uniffi::method(default(params = None))]
-    pub async fn call(&self, method: String, path: String, params: Option<HashMap<String, ParamValue>>) -> Result<String> {
+    pub async fn call(
+        &self,
+        method: String,
+        path: String,
+        params: Option<HashMap<String, ParamValue>>,
+    ) -> Result<String> {
         let (c, params) = (self.core()?, params_from_foreign(params.unwrap_or_default()));
         let value = run(async move { c.call(&method, &path, params).await }).await?;
         Ok(serde_json::to_string(&value).unwrap_or_default())
@@ -354,7 +362,12 @@ impl Preview {
 
     /// Any call, as `call` would send it.
     #[uniffi::method(default(params = None))]
-    pub fn call(&self, method: String, path: String, params: Option<HashMap<String, ParamValue>>) -> Result<PreparedRequest> {
+    pub fn call(
+        &self,
+        method: String,
+        path: String,
+        params: Option<HashMap<String, ParamValue>>,
+    ) -> Result<PreparedRequest> {
         let params = params_from_foreign(params.unwrap_or_default());
         guard(|| Ok(self.0.preview().call(&method, &path, params)?.into()))
     }

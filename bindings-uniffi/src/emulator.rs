@@ -121,7 +121,11 @@ impl Emulator {
                     Some(s) => duo_directory::seconds("max_clock_skew", s, true)?,
                     None => d.max_clock_skew,
                 },
-                max_body_bytes: o.max_body_bytes.map(|n| size("max_body_bytes", n)).transpose()?.unwrap_or(d.max_body_bytes),
+                max_body_bytes: o
+                    .max_body_bytes
+                    .map(|n| size("max_body_bytes", n))
+                    .transpose()?
+                    .unwrap_or(d.max_body_bytes),
                 generated_users: o.users.map(|n| size("users", n)).transpose()?.unwrap_or(d.generated_users),
                 seed: o.seed.map(seed).transpose()?.unwrap_or(d.seed),
                 directories,
@@ -214,8 +218,12 @@ impl Emulator {
         delay: Option<f64>,
     ) -> Result<()> {
         let count = duo_directory::count("count", i128::from(count), u32::MAX)?;
-        let status = status.map(|s| u16::try_from(s).map_err(|_| Error::invalid("status", format!("{s} is not an HTTP status")))).transpose()?;
-        let retry_after = retry_after.map(|s| u64::try_from(s).map_err(|_| Error::invalid("retry_after", format!("{s} is negative")))).transpose()?;
+        let status = status
+            .map(|s| u16::try_from(s).map_err(|_| Error::invalid("status", format!("{s} is not an HTTP status"))))
+            .transpose()?;
+        let retry_after = retry_after
+            .map(|s| u64::try_from(s).map_err(|_| Error::invalid("retry_after", format!("{s} is negative"))))
+            .transpose()?;
         let delay = delay.map(|d| duo_directory::seconds("delay", d, true)).transpose()?;
         let fault = Fault::parse(&kind, count, FaultOptions { status, retry_after, delay })?;
         self.with(|e| e.inject_fault(fault))

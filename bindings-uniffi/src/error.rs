@@ -19,16 +19,53 @@ use duo_directory::{ApiError, Error};
 pub enum DuoError {
     /// Duo refused the request.
     #[error("{text}")]
-    Api { kind: String, text: String, status: i64, code: Option<i64>, duo_message: String, message_detail: Option<String>, attempts: i64, diagnosis: Option<String> },
+    Api {
+        kind: String,
+        text: String,
+        status: i64,
+        code: Option<i64>,
+        duo_message: String,
+        message_detail: Option<String>,
+        attempts: i64,
+        diagnosis: Option<String>,
+    },
     /// The user, directory or other resource does not exist (HTTP 404).
     #[error("{text}")]
-    NotFound { kind: String, text: String, status: i64, code: Option<i64>, duo_message: String, message_detail: Option<String>, attempts: i64, diagnosis: Option<String> },
+    NotFound {
+        kind: String,
+        text: String,
+        status: i64,
+        code: Option<i64>,
+        duo_message: String,
+        message_detail: Option<String>,
+        attempts: i64,
+        diagnosis: Option<String>,
+    },
     /// Credentials were missing, wrong, or lack the API permission (HTTP 401/403).
     #[error("{text}")]
-    Auth { kind: String, text: String, status: i64, code: Option<i64>, duo_message: String, message_detail: Option<String>, attempts: i64, diagnosis: Option<String> },
+    Auth {
+        kind: String,
+        text: String,
+        status: i64,
+        code: Option<i64>,
+        duo_message: String,
+        message_detail: Option<String>,
+        attempts: i64,
+        diagnosis: Option<String>,
+    },
     /// Duo kept answering 429 after every retry allowed; `retry_after` in seconds.
     #[error("{text}")]
-    RateLimited { kind: String, text: String, status: i64, code: Option<i64>, duo_message: String, message_detail: Option<String>, attempts: i64, diagnosis: Option<String>, retry_after: Option<f64> },
+    RateLimited {
+        kind: String,
+        text: String,
+        status: i64,
+        code: Option<i64>,
+        duo_message: String,
+        message_detail: Option<String>,
+        attempts: i64,
+        diagnosis: Option<String>,
+        retry_after: Option<f64>,
+    },
     /// An argument was rejected before anything was sent; `field` names it.
     #[error("{text}")]
     InvalidInput { kind: String, text: String, field: String, reason: String },
@@ -40,7 +77,15 @@ pub enum DuoError {
     Timeout { kind: String, text: String, attempts: i64 },
     /// A document could not be read (malformed JSON, a wrong type, a missing field).
     #[error("{text}")]
-    Decode { kind: String, text: String, field: String, reason: String, line: i64, column: i64, excerpt: Option<String> },
+    Decode {
+        kind: String,
+        text: String,
+        field: String,
+        reason: String,
+        line: i64,
+        column: i64,
+        excerpt: Option<String>,
+    },
     /// A bug in this library (a caught panic, for example), or the process is exiting.
     #[error("{text}")]
     Internal { kind: String, text: String },
@@ -49,7 +94,9 @@ pub enum DuoError {
 impl From<Error> for DuoError {
     fn from(e: Error) -> Self {
         let (kind, text) = (e.code().to_string(), e.to_string());
-        let api = |a: ApiError| (i64::from(a.status), a.code, a.message, a.message_detail, i64::from(a.attempts), a.diagnosis);
+        let api = |a: ApiError| {
+            (i64::from(a.status), a.code, a.message, a.message_detail, i64::from(a.attempts), a.diagnosis)
+        };
         // Exhaustive on purpose: a new core variant must be given a Kotlin/Swift shape here.
         match e {
             Error::Api(a) => {
@@ -67,10 +114,22 @@ impl From<Error> for DuoError {
             Error::RateLimited { error, retry_after } => {
                 let (status, code, duo_message, message_detail, attempts, diagnosis) = api(error);
                 let retry_after = retry_after.map(|d| d.as_secs_f64());
-                DuoError::RateLimited { kind, text, status, code, duo_message, message_detail, attempts, diagnosis, retry_after }
+                DuoError::RateLimited {
+                    kind,
+                    text,
+                    status,
+                    code,
+                    duo_message,
+                    message_detail,
+                    attempts,
+                    diagnosis,
+                    retry_after,
+                }
             }
             Error::InvalidInput { field, reason } => DuoError::InvalidInput { kind, text, field, reason },
-            Error::Transport { sent, attempts, .. } => DuoError::Transport { kind, text, sent, attempts: i64::from(attempts) },
+            Error::Transport { sent, attempts, .. } => {
+                DuoError::Transport { kind, text, sent, attempts: i64::from(attempts) }
+            }
             Error::Timeout { attempts, .. } => DuoError::Timeout { kind, text, attempts: i64::from(attempts) },
             Error::Decode { field, reason, line, column, excerpt } => {
                 DuoError::Decode { kind, text, field, reason, line: line as i64, column: column as i64, excerpt }

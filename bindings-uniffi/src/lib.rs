@@ -7,6 +7,9 @@
 //! Async functions run on core's one runtime ([`duo_directory::runtime::run`]): the foreign
 //! coroutine or task awaits the task's result, and cancelling it aborts the task.
 
+// `DuoError` crosses the FFI by value with every field of its kind (uniffi cannot box it).
+#![allow(clippy::result_large_err)]
+
 mod client;
 mod emulator;
 mod error;

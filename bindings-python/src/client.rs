@@ -74,6 +74,11 @@ pub fn options(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<ClientOptions> {
             "proxy" => o.proxy = Some(text(&name, v)?),
             "user_agent" => o.user_agent = Some(text(&name, v)?),
             "scheme" => o.scheme = Some(text(&name, v)?.parse().map_err(err)?),
+            "retry_mode" => o.retry_mode = Some(text(&name, v)?.parse().map_err(err)?),
+            "prefetch" => o.prefetch = Some(whole(&name, v, duo_directory::MAX_PREFETCH)?),
+            "pages_per_minute" => o.pages_per_minute = Some(whole(&name, v, u32::MAX)?),
+            "reads_per_minute" => o.reads_per_minute = Some(whole(&name, v, u32::MAX)?),
+            "writes_per_minute" => o.writes_per_minute = Some(whole(&name, v, u32::MAX)?),
             _ => return Err(invalid(name, "is not a client option")),
         }
     }
@@ -190,7 +195,10 @@ impl From<Handle> for PyClient {
 /// (per attempt, 30 s), `deadline` (per call, 120 s), `max_retries` (6), `sig_version` (5) and
 /// `digest`, `ca_certs` (PEM text/bytes or a path) and `ca_pinning`, `proxy`, `user_agent`,
 /// `scheme`, `retry_base`/`retry_cap`/`retry_jitter`/`max_wait`, `connect_retries`,
-/// `max_connections`. Use as a context manager to close its pool.
+/// `max_connections`, `retry_mode` (`"adaptive"`: pace each class of request, slowing on 429;
+/// `"standard"`: back off and retry), `prefetch` (listing pages fetched ahead, 1),
+/// `pages_per_minute`/`reads_per_minute`/`writes_per_minute` (fixed ceilings from your contract).
+/// Use as a context manager to close its pool.
 #[pyclass(frozen, module = "duo_directory", name = "Client")]
 pub struct PyClient {
     handle: Handle,
@@ -199,7 +207,7 @@ pub struct PyClient {
 #[pymethods]
 impl PyClient {
     #[new]
-    #[pyo3(signature = (ikey, skey, host, **options), text_signature = "(ikey, skey, host, *, timeout=None, max_retries=None, deadline=None, sig_version=None, digest=None, ca_certs=None, ca_pinning=None, proxy=None, user_agent=None, scheme=None, retry_base=None, retry_cap=None, retry_jitter=None, max_wait=None, connect_retries=None, max_connections=None)")]
+    #[pyo3(signature = (ikey, skey, host, **options), text_signature = "(ikey, skey, host, *, timeout=None, max_retries=None, deadline=None, sig_version=None, digest=None, ca_certs=None, ca_pinning=None, proxy=None, user_agent=None, scheme=None, retry_base=None, retry_cap=None, retry_jitter=None, max_wait=None, connect_retries=None, max_connections=None, retry_mode=None, prefetch=None, pages_per_minute=None, reads_per_minute=None, writes_per_minute=None)")]
     fn new(
         py: Python<'_>,
         #[pyo3(from_py_with = crate::convert::arg::ikey)] ikey: String,

@@ -9,9 +9,9 @@ use crate::models::directory::PyDirectoryUser;
 use crate::models::{Model, PyUser, from_py};
 use crate::repr::py_repr;
 use crate::sync::lock;
-use duo_directory::{DirectoryUser, Error};
+use duo_directory::{DirectoryUser, Error, RateLimits};
 use duo_directory_emulator::{
-    DirectoryMembers, Emulator, EmulatorConfig, Fault, FaultOptions, RecordedRequest, generator,
+    DirectoryMembers, Emulator, EmulatorConfig, EmulatorError, Fault, FaultOptions, RecordedRequest, generator,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyInt, PyList};
@@ -51,7 +51,10 @@ impl PyRecordedRequest {
 /// `{directory_key: [DirectoryUser | dict, ...] | count}` for `sync_user_from_directory`;
 /// `debug_signatures`: a bad signature is answered with the canonical string expected;
 /// `clock_offset`: seconds the emulator's clock runs ahead of this machine's (to test skew);
-/// `api_hostname`: verify signatures against this name only, as Duo does (to test a wrong host).
+/// `api_hostname`: verify signatures against this name only, as Duo does (to test a wrong host);
+/// `rate_limits`: Duo's per-class limits (`True` for Duo's 200 pages, 300 reads and 300 writes a
+/// minute, or `"pages=N,reads=N,writes=N"`), counted in a `rate_window` (`"fixed"` or
+/// `"sliding"`) of a minute run `time_scale` times faster; `latency`: seconds added to each answer.
 #[pyclass(frozen, module = "duo_directory.testing", name = "Emulator")]
 pub struct PyEmulator {
     inner: Mutex<Option<Emulator>>,
@@ -74,7 +77,7 @@ impl PyEmulator {
 #[pymethods]
 impl PyEmulator {
     #[new]
-    #[pyo3(signature = (users = 0, seed = 42, tls = true, directories = None, *, ikey = None, skey = None, max_clock_skew = 300.0, max_body_bytes = 65536, debug_signatures = false, clock_offset = 0, api_hostname = None))]
+    #[pyo3(signature = (users = 0, seed = 42, tls = true, directories = None, *, ikey = None, skey = None, max_clock_skew = 300.0, max_body_bytes = 65536, debug_signatures = false, clock_offset = 0, api_hostname = None, rate_limits = None, rate_window = "fixed", latency = 0.0, time_scale = 1.0))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -89,7 +92,16 @@ impl PyEmulator {
         debug_signatures: bool,
         clock_offset: i64,
         api_hostname: Option<String>,
+        rate_limits: Option<&Bound<'_, PyAny>>,
+        rate_window: &str,
+        latency: f64,
+        time_scale: f64,
     ) -> PyResult<Self> {
+        let rate_limits = match rate_limits {
+            None => None,
+            Some(v) if v.is_instance_of::<pyo3::types::PyBool>() => v.extract::<bool>()?.then_some(RateLimits::DUO),
+            Some(v) => Some(crate::convert::text("rate_limits", v)?.parse::<RateLimits>().map_err(err)?),
+        };
         let mut members = Vec::new();
         for (key, value) in directories.map(|d| d.iter()).into_iter().flatten() {
             let key: String = key.extract().map_err(|_| invalid("directories", "keys must be str"))?;
@@ -111,6 +123,10 @@ impl PyEmulator {
             debug_signatures,
             clock_offset,
             api_hostname,
+            rate_limits,
+            rate_window: rate_window.parse().map_err(|e: EmulatorError| err(Error::from(e)))?,
+            latency: duo_directory::seconds("latency", latency, true).map_err(err)?,
+            time_scale,
             ..defaults
         };
         let emulator = guard(|| py.detach(|| Emulator::start_blocking(config)).map_err(|e| err(Error::from(e))))?;

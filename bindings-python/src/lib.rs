@@ -44,12 +44,33 @@ fn _shutdown(py: Python<'_>) {
     });
 }
 
+/// Forwards to `logging` until the interpreter starts exiting, then drops records from every
+/// thread but the exiting one (a worker thread must not take the GIL of a finalizing interpreter).
+struct ExitSafe(pyo3_log::Logger);
+
+impl log::Log for ExitSafe {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        !duo_directory::runtime::host_is_exiting() && self.0.enabled(metadata)
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        if !duo_directory::runtime::host_is_exiting() {
+            self.0.log(record);
+        }
+    }
+    fn flush(&self) {
+        self.0.flush();
+    }
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", duo_directory::VERSION)?;
     // Core's events reach `logging` (logger `duo_directory.retry` for retries). Levels are
     // cached per logger on first use: configure logging before the first call.
-    let _ = pyo3_log::Logger::new(m.py(), pyo3_log::Caching::LoggersAndLevels)?.install();
+    let logger = pyo3_log::Logger::new(m.py(), pyo3_log::Caching::LoggersAndLevels)?;
+    if log::set_boxed_logger(Box::new(ExitSafe(logger))).is_ok() {
+        log::set_max_level(log::LevelFilter::Debug);
+    }
     error::register(m)?;
     use client::aio::{PyAsyncClient, PyAsyncUserIterator, Ready};
     use client::{PyClient, PyPreview, PyUserIterator};

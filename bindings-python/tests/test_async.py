@@ -55,7 +55,7 @@ def test_async_iteration_is_lazy(fresh_emu):
     fresh_emu.generate_users(120, 3)
 
     async def main():
-        client = fresh_emu.async_client()
+        client = fresh_emu.async_client(prefetch=0)
         before = fresh_emu.request_count
         it = client.list_users(page_size=50)
         assert isinstance(it, AsyncUserIterator)
@@ -92,7 +92,7 @@ def test_concurrent_requests(emu):
 def test_errors_are_raised_by_the_awaitable(fresh_emu):
     async def main():
         fresh_emu.inject_fault("rate_limited", 3, retry_after=0)
-        async with fresh_emu.async_client(max_retries=1) as client:
+        async with fresh_emu.async_client(max_retries=1, retry_mode="standard") as client:
             with pytest.raises(RateLimitedError) as info:
                 await client.get_user_by_username("x")
             assert info.value.attempts == 2

@@ -19,7 +19,8 @@ from duo_directory.testing import Emulator
 
 def test_list_users_is_lazy(fresh_emu):
     fresh_emu.generate_users(250, 1)
-    with fresh_emu.client() as client:
+    # on demand (prefetch=0); test_prefetch.py covers fetching ahead
+    with fresh_emu.client(prefetch=0) as client:
         before = fresh_emu.request_count
         it = client.list_users(page_size=100)
         assert isinstance(it, UserIterator)

@@ -76,13 +76,34 @@ pub struct ConnectionArgs {
     /// included) stops after 120 s.
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     pub timeout: Option<Duration>,
-    /// Most retries of one call [default: 6; 0 turns retrying off]. Retried: a 429 (any command,
-    /// waiting Retry-After, at most 60 s, or 1 s doubling to 32 s); 502/503/504, a broken
+    /// Most retries of one call [default: 6; 0 turns retrying off]. Retried: a 429 (any command;
+    /// with --retry-mode standard waiting Retry-After, at most 60 s, or 1 s doubling to 32 s; in
+    /// the adaptive mode until the 120 s deadline, paced); 502/503/504, a broken
     /// connection and (once) a timeout for reads only; a connection that could not be made, for
     /// any command, at most twice within a second. A create, update, delete or sync that may have
     /// reached Duo is never sent again.
     #[arg(long, global = true, value_name = "N")]
     pub max_retries: Option<u32>,
+    /// `adaptive` [default]: pace each class of request (pages, single reads, writes), slowing
+    /// down on 429 to the rate Duo allows and speeding up again; `standard`: back off and retry.
+    #[arg(long, global = true, value_name = "MODE", value_parser = parse_retry_mode)]
+    pub retry_mode: Option<duo_directory::RetryMode>,
+    /// Pages `users list` fetches ahead of the one being printed [default: 1; 0 = on demand].
+    #[arg(long, global = true, value_name = "N")]
+    pub prefetch: Option<u32>,
+    /// Never request more list pages a minute than this (from your Duo contract; Duo's default is 200).
+    #[arg(long, global = true, value_name = "N")]
+    pub pages_per_minute: Option<u32>,
+    /// Never request more single users a minute than this (Duo's default is 300).
+    #[arg(long, global = true, value_name = "N")]
+    pub reads_per_minute: Option<u32>,
+    /// Never send more writes a minute than this (Duo's default is 300).
+    #[arg(long, global = true, value_name = "N")]
+    pub writes_per_minute: Option<u32>,
+}
+
+fn parse_retry_mode(mode: &str) -> Result<duo_directory::RetryMode, String> {
+    mode.parse().map_err(|e: duo_directory::Error| e.to_string())
 }
 
 /// `duo-directory users ...`: the connection and output options, then the command.
@@ -155,6 +176,28 @@ pub struct EmulatorArgs {
     /// expected (in `message_detail` and `expected_canonical`), to diff against your own.
     #[arg(long)]
     pub debug_signatures: bool,
+    /// Apply Duo's rate limits by class of request: `duo` (200 pages, 300 single reads and 300
+    /// writes a minute, the default when no value is given) or `pages=N,reads=N,writes=N`
+    /// (classes not named keep Duo's number). Past a budget: 429 / 42901.
+    #[arg(long, value_name = "LIMITS", num_args = 0..=1, default_missing_value = "duo", value_parser = parse_rate_limits)]
+    pub rate_limit: Option<duo_directory::RateLimits>,
+    /// How the rate limit counts a minute: `fixed` (reset every minute) or `sliding` (the last minute).
+    #[arg(long, value_name = "WINDOW", default_value = "fixed", value_parser = parse_rate_window)]
+    pub rate_window: duo_directory_emulator::RateWindow,
+    /// Delay every answer by this many milliseconds, as a network round trip would.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Run the rate limit's minute this many times faster (60: a Duo minute per second).
+    #[arg(long, value_name = "X", default_value_t = 1.0)]
+    pub time_scale: f64,
+}
+
+fn parse_rate_limits(spec: &str) -> Result<duo_directory::RateLimits, String> {
+    spec.parse().map_err(|e: duo_directory::Error| e.to_string())
+}
+
+fn parse_rate_window(spec: &str) -> Result<duo_directory_emulator::RateWindow, String> {
+    spec.parse().map_err(|e: duo_directory_emulator::EmulatorError| e.to_string())
 }
 
 /// The `users` commands.

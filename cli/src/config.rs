@@ -67,9 +67,15 @@ pub fn client_config(global: &ConnectionArgs) -> Result<ClientConfig, CliError> 
     if let Some(timeout) = global.timeout {
         config.timeout = timeout;
     }
-    if let Some(retries) = global.max_retries {
-        config.retry.max_retries = retries;
-    }
+    config.apply(duo_directory::ClientOptions {
+        max_retries: global.max_retries,
+        retry_mode: global.retry_mode,
+        prefetch: global.prefetch,
+        pages_per_minute: global.pages_per_minute,
+        reads_per_minute: global.reads_per_minute,
+        writes_per_minute: global.writes_per_minute,
+        ..Default::default()
+    })?;
     // The flag (or DUO_CA_CERTS) wins over the file's `ca_certs`.
     if let Some(path) = global.ca_certs.clone().or(from_file.ca_certs) {
         let pem = std::fs::read(&path)

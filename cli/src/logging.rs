@@ -77,8 +77,15 @@ impl RetryFields {
         }
         let reason = crate::sanitize::for_terminal(self.reason.as_deref().unwrap_or("request failed")).into_owned();
         let mut line = format!("{reason}, retrying in {}", seconds(wait_ms));
-        if let (Some(attempt), Some(max)) = (self.attempt, self.max_attempts) {
-            let _ = write!(line, " (attempt {} of {max})", attempt.saturating_add(1));
+        match (self.attempt, self.max_attempts) {
+            // the adaptive mode: bounded by the deadline, not a count
+            (Some(attempt), Some(0)) => {
+                let _ = write!(line, " (attempt {})", attempt.saturating_add(1));
+            }
+            (Some(attempt), Some(max)) => {
+                let _ = write!(line, " (attempt {} of {max})", attempt.saturating_add(1));
+            }
+            _ => {}
         }
         Some(line)
     }

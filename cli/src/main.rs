@@ -53,10 +53,14 @@ async fn emulator(args: EmulatorArgs) -> Result<(), CliError> {
         json: args.json,
         tls: !args.http,
         debug_signatures: args.debug_signatures,
+        rate_limits: args.rate_limit,
+        rate_window: args.rate_window,
+        latency: std::time::Duration::from_millis(args.latency_ms),
+        time_scale: args.time_scale,
     };
     duo_directory_emulator::standalone::run(options).await.map_err(|e| match e {
         // The file named on the command line is wrong: a usage error.
-        EmulatorError::SeedFile { .. } => CliError::Usage(e.to_string()),
+        EmulatorError::SeedFile { .. } | EmulatorError::InvalidInput { .. } => CliError::Usage(e.to_string()),
         other => CliError::Emulator(other.to_string()),
     })
 }

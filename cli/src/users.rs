@@ -53,19 +53,19 @@ pub fn list_page_size(page_size: Option<u32>, limit: Option<u64>) -> Option<u32>
 
 async fn list(client: &Client, args: &ListArgs, format: OutputFormat, out: &mut impl Write) -> Result<(), CliError> {
     let mut pager = client.list_users(list_page_size(args.page_size, args.limit))?;
+    if let Some(limit) = args.limit {
+        pager = pager.with_max_users(limit);
+    }
     let bar = progress_bar();
     let mut sink = UserSink::new(format);
     let limit = args.limit.unwrap_or(u64::MAX);
     let fetched = async {
-        while sink.count() < limit {
-            let Some(page) = pager.next_page().await? else { break };
+        // the cursor hands out at most `limit` users and asks Duo for no more
+        while let Some(page) = pager.next_page().await? {
             if let (Some(bar), Some(total)) = (&bar, page.metadata.total_objects) {
                 bar.set_length(total.min(limit));
             }
             for lazy in page.users {
-                if sink.count() >= limit {
-                    break;
-                }
                 sink.push(&lazy.into_user()?);
             }
             if let Some(bar) = &bar {

@@ -7,7 +7,7 @@ use common::Served;
 use duo_directory::RetryPolicy;
 use duo_directory_emulator::Fault;
 
-/// Attempts the client makes by default: the first plus every retry.
+/// Attempts the standard mode makes at most: the first plus every retry.
 fn max_attempts() -> u32 {
     RetryPolicy::default().max_retries + 1
 }
@@ -25,10 +25,24 @@ fn run(cmd: &mut assert_cmd::Command) -> (String, String) {
 fn a_rate_limited_request_is_told_once_in_plain_words() {
     let served = Served::start(3);
     rate_limited_once(&served);
+    // adaptive (the default): bounded by the deadline, so no "of N"
     let (stdout, stderr) = run(served.cmd().args(["users", "list", "-o", "json"]));
-    assert_eq!(stderr, format!("rate limited, retrying in 1 s (attempt 2 of {})\n", max_attempts()));
+    assert_eq!(stderr, "rate limited, retrying in 1 s (attempt 2)\n");
     assert!(!stderr.contains(served.emulator().skey()));
     assert_eq!(serde_json::from_str::<Vec<serde_json::Value>>(&stdout).unwrap().len(), 3);
+
+    rate_limited_once(&served);
+    let (_, stderr) = run(served.cmd().args(["users", "list", "--retry-mode", "standard"]));
+    assert_eq!(stderr, format!("rate limited, retrying in 1 s (attempt 2 of {})\n", max_attempts()));
+}
+
+#[test]
+fn a_bad_retry_mode_is_a_usage_error_naming_it() {
+    let served = Served::start(1);
+    let out = served.cmd().args(["users", "list", "--retry-mode", "fast"]).assert().code(2).get_output().clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("--retry-mode") && stderr.contains("standard or adaptive"), "{stderr}");
+    assert!(served.emulator().requests().is_empty());
 }
 
 #[test]
@@ -42,7 +56,7 @@ fn without_retries_stderr_stays_empty() {
 fn verbose_switches_to_the_full_log_without_the_secret() {
     let served = Served::start(3);
     rate_limited_once(&served);
-    let (_, stderr) = run(served.cmd().args(["users", "list", "-v"]));
+    let (_, stderr) = run(served.cmd().args(["users", "list", "-v", "--retry-mode", "standard"]));
     let retry_line = stderr.lines().find(|l| l.contains("duo_directory::retry")).unwrap_or_else(|| panic!("{stderr}"));
     assert!(retry_line.contains(" INFO ") && retry_line.contains("retrying"), "{retry_line}");
     assert!(retry_line.contains("attempt=1") && retry_line.contains(&format!("max_attempts={}", max_attempts())));

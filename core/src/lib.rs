@@ -26,6 +26,7 @@ pub mod decode;
 pub mod envelope;
 mod error;
 pub mod identity;
+mod limits;
 mod listing;
 mod models;
 mod pairs;
@@ -38,10 +39,11 @@ pub use client::diagnosis as client_diagnosis;
 pub use client::retry::{self, RetryPolicy};
 pub use client::{
     CaSource, Client, ClientConfig, ClientOptions, DEFAULT_DEADLINE, DEFAULT_MAX_CONNECTIONS, DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE, MAX_SECONDS, PageCount, PreparedRequest, Preview, Scheme, UserCursor, blocking, count, is_loopback,
-    page_size, path_id, seconds,
+    DEFAULT_PREFETCH, MAX_PAGE_SIZE, MAX_PREFETCH, MAX_SECONDS, PageCount, PreparedRequest, Preview, RetryMode, Scheme,
+    UserCursor, blocking, count, is_loopback, page_size, path_id, seconds,
 };
 pub use error::{ApiError, EXCERPT_LIMIT, Error, Result};
+pub use limits::{RateLimits, RequestClass};
 pub use listing::{LazyUser, UserPage, UserSummary};
 pub use models::{
     DirectoryGroup, DirectoryRole, DirectoryUser, DirectoryUserState, Extra, Group, LastSeen, MAX_FIELD_LEN,

@@ -9,6 +9,10 @@
 //!   work is dropped; later calls fail with [`Error::Internal`] saying the process is exiting.
 //! - [`block_on_interruptible`] waits for a future from a host thread in short slices, asking the
 //!   host between slices whether to give up (Ctrl-C); giving up drops (cancels) the future.
+//! - Once the host is exiting, only the thread that called [`shutdown`] may touch it:
+//!   [`host_is_exiting`] tells every other thread (a logger forwarding to the host checks it), and
+//!   a host thread that a blocking call would hand back to a half torn-down interpreter is parked
+//!   for good instead ([`park_if_host_exiting`]): the process's exit ends it.
 
 use crate::error::{Error, Result};
 use std::future::Future;
@@ -27,6 +31,9 @@ enum State {
 }
 
 static STATE: Mutex<State> = Mutex::new(State::Idle);
+
+/// The thread that called [`shutdown`].
+static EXITING_THREAD: std::sync::OnceLock<std::thread::ThreadId> = std::sync::OnceLock::new();
 
 fn lock() -> std::sync::MutexGuard<'static, State> {
     STATE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -65,6 +72,7 @@ fn exiting() -> Error {
 /// call fails. Idempotent. Call it with the host's lock released (Python: outside the GIL),
 /// since a finishing task may need it, and never from inside the runtime.
 pub fn shutdown(grace: Duration) {
+    let _ = EXITING_THREAD.set(std::thread::current().id());
     let mut state = lock();
     let handle = match &*state {
         State::Running { runtime, .. } => Some(runtime.handle().clone()),
@@ -85,6 +93,21 @@ pub fn shutdown(grace: Duration) {
 /// True once [`shutdown`] has been called.
 pub fn is_shut_down() -> bool {
     matches!(*lock(), State::ShutDown(_))
+}
+
+/// True on every thread but the one that called [`shutdown`], once it has: the host is
+/// exiting, and such a thread must not call into it (log, deliver a result, check signals).
+pub fn host_is_exiting() -> bool {
+    EXITING_THREAD.get().is_some_and(|id| *id != std::thread::current().id())
+}
+
+/// Parks the calling thread for good when [`host_is_exiting`]: for a host thread (a daemon
+/// thread) whose blocking call ends while its interpreter is being torn down, returning to the
+/// host could crash the process; the process's exit ends the thread instead.
+pub fn park_if_host_exiting() {
+    while host_is_exiting() {
+        std::thread::park();
+    }
 }
 
 /// Spawns `fut` on the shared runtime. After [`shutdown`] the task is dropped at once (its
@@ -146,7 +169,9 @@ pub fn block_on<F: Future>(fut: F) -> Result<F::Output> {
             message: "the blocking client was called from async code; use the async client there".into(),
         });
     }
-    Ok(shared()?.block_on(fut))
+    let output = shared()?.block_on(fut);
+    park_if_host_exiting();
+    Ok(output)
 }
 
 /// How often [`block_on_interruptible`] asks whether to give up.
@@ -166,13 +191,18 @@ pub fn block_on_interruptible<F, T, E>(fut: F, mut interrupted: impl FnMut() -> 
 where
     F: Future<Output = T>,
 {
-    block_on(async move {
+    let result = block_on(async move {
         let mut fut = std::pin::pin!(fut);
         loop {
             match tokio::time::timeout(INTERRUPT_POLL, fut.as_mut()).await {
                 Ok(value) => return Ok(value),
-                Err(_) => interrupted()?,
+                Err(_) => {
+                    park_if_host_exiting();
+                    interrupted()?
+                }
             }
         }
-    })
+    });
+    park_if_host_exiting();
+    result
 }

@@ -28,6 +28,7 @@ mod form;
 pub mod generator;
 mod handlers;
 mod ids;
+mod limits;
 mod listen;
 mod reply;
 pub mod seed_file;
@@ -39,6 +40,7 @@ pub mod verify;
 
 pub use error::EmulatorError;
 pub use fault::{Fault, FaultKind, FaultOptions};
+pub use limits::{MAX_TIME_SCALE, RateWindow};
 
 use ca_file::CaFile;
 use control::Control;
@@ -100,6 +102,16 @@ pub struct EmulatorConfig {
     /// match also carries the canonical string the emulator expected, as the member
     /// `expected_canonical` and in `message_detail`. Never the secret key or a signature.
     pub debug_signatures: bool,
+    /// Duo's rate limits by class of request (default `None`: no limit); past a class's budget
+    /// a request gets `429` / `42901`. [`duo_directory::RateLimits::DUO`] has Duo's numbers.
+    pub rate_limits: Option<duo_directory::RateLimits>,
+    /// How a minute's requests are counted (default [`RateWindow::Fixed`]).
+    pub rate_window: RateWindow,
+    /// Added before every answer, as a network round trip would (default zero).
+    pub latency: Duration,
+    /// How many times faster than real time the rate-limit minute runs (default 1; 60 makes a
+    /// Duo minute one second). Latency is not scaled.
+    pub time_scale: f64,
 }
 
 impl std::fmt::Debug for EmulatorConfig {
@@ -118,6 +130,10 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("seed", &self.seed)
             .field("directories", &self.directories)
             .field("debug_signatures", &self.debug_signatures)
+            .field("rate_limits", &self.rate_limits)
+            .field("rate_window", &self.rate_window)
+            .field("latency", &self.latency)
+            .field("time_scale", &self.time_scale)
             .finish()
     }
 }
@@ -138,6 +154,10 @@ impl Default for EmulatorConfig {
             seed: 42,
             directories: Vec::new(),
             debug_signatures: false,
+            rate_limits: None,
+            rate_window: RateWindow::Fixed,
+            latency: Duration::ZERO,
+            time_scale: 1.0,
         }
     }
 }
@@ -165,6 +185,9 @@ pub(crate) struct Shared {
     pub(crate) api_hostname: Option<String>,
     pub(crate) max_body_bytes: usize,
     pub(crate) debug_signatures: bool,
+    pub(crate) limiter: Option<limits::Limiter>,
+    pub(crate) rate_limits: Option<duo_directory::RateLimits>,
+    pub(crate) latency: Duration,
     pub(crate) store: RwLock<Store>,
     pub(crate) control: Control,
     pub(crate) request_count: AtomicU64,
@@ -238,6 +261,12 @@ impl Emulator {
             api_hostname: config.api_hostname.clone(),
             max_body_bytes: config.max_body_bytes,
             debug_signatures: config.debug_signatures,
+            limiter: match config.rate_limits {
+                Some(rates) => Some(limits::Limiter::new(rates, config.rate_window, config.time_scale)?),
+                None => None,
+            },
+            rate_limits: config.rate_limits,
+            latency: config.latency,
             store: RwLock::new(store),
             control: Control::default(),
             request_count: AtomicU64::new(0),
@@ -287,6 +316,11 @@ impl Emulator {
             Ok(runtime) => runtime.block_on(self.shutdown()),
             Err(_) => drop(self),
         }
+    }
+
+    /// The per-class rate limits applied, if any.
+    pub fn rate_limits(&self) -> Option<duo_directory::RateLimits> {
+        self.shared.rate_limits
     }
 
     /// What clients put in `host`: `localhost:PORT` by default (see [`EmulatorConfig::bind`]),

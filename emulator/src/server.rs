@@ -11,6 +11,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use bytes::{Bytes, BytesMut};
+use duo_directory::RequestClass;
 use futures_util::StreamExt;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use std::sync::Arc;
@@ -145,6 +146,9 @@ async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<Byte
 /// The one handler behind every path.
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     shared.request_count.fetch_add(1, Ordering::Relaxed);
+    if !shared.latency.is_zero() {
+        tokio::time::sleep(shared.latency).await;
+    }
     let (parts, body) = request.into_parts();
     let method = parts.method.as_str().to_ascii_uppercase();
     let path = parts.uri.path().to_string();
@@ -192,6 +196,13 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     };
     if let Err(reply) = auth::verify(&shared, &incoming) {
         return finish(&shared, record, reply);
+    }
+    // Counted once the request is known to be the integration's, as Duo counts an integration's calls.
+    if let Some(limiter) = &shared.limiter {
+        let class = RequestClass::of(&record.method, &record.path, |name| record.params.iter().any(|(k, _)| k == name));
+        if !limiter.admit(class) {
+            return finish(&shared, record, too_many_requests(None));
+        }
     }
     let reply = match body_params {
         Err(reply) => reply,

@@ -20,11 +20,30 @@ pub struct Options {
     pub tls: bool,
     /// Explain signature failures (see [`EmulatorConfig::debug_signatures`]).
     pub debug_signatures: bool,
+    /// Duo's rate limits by class (see [`EmulatorConfig::rate_limits`]).
+    pub rate_limits: Option<duo_directory::RateLimits>,
+    /// How a minute is counted (see [`EmulatorConfig::rate_window`]).
+    pub rate_window: crate::RateWindow,
+    /// Added before every answer.
+    pub latency: std::time::Duration,
+    /// How many times faster the rate-limit minute runs.
+    pub time_scale: f64,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { port: 0, seed_file: None, users: 0, json: false, tls: true, debug_signatures: false }
+        Options {
+            port: 0,
+            seed_file: None,
+            users: 0,
+            json: false,
+            tls: true,
+            debug_signatures: false,
+            rate_limits: None,
+            rate_window: crate::RateWindow::Fixed,
+            latency: std::time::Duration::ZERO,
+            time_scale: 1.0,
+        }
     }
 }
 
@@ -53,7 +72,14 @@ fn describe(emulator: &Emulator, json: bool) -> String {
             Some(path) => text.push_str(&format!("  ca_cert_path: {path}\n")),
             None => text.push_str("  ca_cert_path: (plain HTTP)\n"),
         }
-        text.push_str(&format!("  users:        {}\nPress Ctrl-C to stop.", emulator.user_count()));
+        text.push_str(&format!("  users:        {}\n", emulator.user_count()));
+        if let Some(limits) = emulator.rate_limits() {
+            text.push_str(&format!(
+                "  rate limits:  {} pages, {} reads, {} writes a minute\n",
+                limits.pages_per_minute, limits.reads_per_minute, limits.writes_per_minute
+            ));
+        }
+        text.push_str("Press Ctrl-C to stop.");
         text
     }
 }
@@ -67,6 +93,10 @@ pub async fn run(options: Options) -> Result<(), EmulatorError> {
         tls: options.tls,
         generated_users: options.users,
         debug_signatures: options.debug_signatures,
+        rate_limits: options.rate_limits,
+        rate_window: options.rate_window,
+        latency: options.latency,
+        time_scale: options.time_scale,
         ..EmulatorConfig::default()
     };
     let emulator = Emulator::start(config).await?;

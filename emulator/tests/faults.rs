@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use duo_directory::{Params, UserCreate};
-use duo_directory_emulator::Fault;
+use duo_directory_emulator::{Emulator, EmulatorConfig, EmulatorError, Fault, RateWindow};
 use std::time::{Duration, Instant};
 
 fn statuses(emulator: &duo_directory_emulator::Emulator) -> Vec<u16> {
@@ -173,4 +173,77 @@ async fn steady_rate_limit() {
         assert_eq!(raw(&emulator, RawRequest::new("GET", "/admin/v1/users", Params::new())).await.status, 200);
     }
     assert_eq!(emulator.request_count() as usize, emulator.requests().len());
+}
+
+async fn limited_emulator(limits: duo_directory::RateLimits, window: RateWindow, time_scale: f64) -> Emulator {
+    Emulator::start(EmulatorConfig {
+        tls: false,
+        generated_users: 3,
+        rate_limits: Some(limits),
+        rate_window: window,
+        time_scale,
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn duo_limits_per_class_answer_42901_past_the_budget_and_recover_after_the_window() {
+    let limits = duo_directory::RateLimits { pages_per_minute: 4, reads_per_minute: 3, writes_per_minute: 2 };
+    for window in [RateWindow::Fixed, RateWindow::Sliding] {
+        // a minute in 500 ms
+        let emulator = limited_emulator(limits, window, 120.0).await;
+        let id = emulator.users()[0].user_id.clone();
+        let page = || RawRequest::new("GET", "/admin/v1/users", Params::new());
+        let user_path = format!("/admin/v1/users/{id}");
+        let read = || RawRequest::new("GET", &user_path, Params::new());
+        let by_name = || RawRequest::new("GET", "/admin/v1/users", Params::new().with("username", "nobody"));
+        let write = || RawRequest::new("POST", &user_path, Params::new().with("notes", "n"));
+        let mut seen = Vec::new();
+        for _ in 0..5 {
+            seen.push(raw(&emulator, page()).await.status);
+        }
+        assert_eq!(seen, [200, 200, 200, 200, 429], "{window:?}: pages");
+        // reads (by id or by a unique filter) have their own budget, untouched by the pages
+        let reads = [raw(&emulator, read()).await, raw(&emulator, by_name()).await, raw(&emulator, read()).await];
+        assert!(reads.iter().all(|r| r.status == 200), "{window:?}: reads");
+        let refused = raw(&emulator, read()).await;
+        assert_fail(&refused, 429, 42901);
+        assert_eq!(raw(&emulator, write()).await.status, 200);
+        assert_eq!(raw(&emulator, write()).await.status, 200);
+        let refused = raw(&emulator, write()).await;
+        assert_fail(&refused, 429, 42901);
+        assert!(refused.headers.get("retry-after").is_none(), "Duo sends no Retry-After");
+        // a refused write changed nothing; after the window every class is served again
+        tokio::time::sleep(Duration::from_millis(550)).await;
+        assert_eq!(raw(&emulator, page()).await.status, 200, "{window:?}");
+        assert_eq!(raw(&emulator, read()).await.status, 200, "{window:?}");
+        assert_eq!(raw(&emulator, write()).await.status, 200, "{window:?}");
+        emulator.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn latency_delays_every_answer_and_limits_are_validated() {
+    let emulator =
+        Emulator::start(EmulatorConfig { tls: false, latency: Duration::from_millis(80), ..EmulatorConfig::default() })
+            .await
+            .unwrap();
+    let started = Instant::now();
+    raw(&emulator, RawRequest::new("GET", "/admin/v1/users", Params::new())).await;
+    assert!(started.elapsed() >= Duration::from_millis(80));
+    emulator.shutdown().await;
+    for scale in [0.0, -1.0, f64::INFINITY, 5000.0] {
+        let config = EmulatorConfig {
+            rate_limits: Some(duo_directory::RateLimits::DUO),
+            time_scale: scale,
+            ..Default::default()
+        };
+        match Emulator::start(config).await {
+            Err(EmulatorError::InvalidInput { field, .. }) => assert_eq!(field, "time_scale"),
+            Err(other) => panic!("{other}"),
+            Ok(_) => panic!("time_scale {scale} accepted"),
+        }
+    }
 }

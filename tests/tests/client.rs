@@ -2,7 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use duo_directory::{
-    Body, Client, DirectoryUser, Error, SigVersion, UserCreate, UserStatus, UserUpdate, WritableStatus, blocking,
+    Body, Client, DirectoryUser, Error, RequestClass, RetryMode, SigVersion, UserCreate, UserStatus, UserUpdate,
+    WritableStatus, blocking,
 };
 use duo_directory_conformance::{client, config, emulator, fast_retry};
 use duo_directory_emulator::{Fault, generator};
@@ -117,7 +118,8 @@ async fn listing_pages_lazily_across_several_pages() {
     let emu = emulator(250).await;
     let c = client(&emu);
     emu.clear_requests();
-    let mut stream = Box::pin(c.list_users(Some(100)).unwrap().into_stream());
+    // on demand (prefetch 0): see prefetch.rs for fetching ahead
+    let mut stream = Box::pin(c.list_users(Some(100)).unwrap().with_prefetch(0).unwrap().into_stream());
     assert_eq!(emu.request_count(), 0, "nothing is requested before the stream is polled");
     let first: Vec<_> = stream.by_ref().take(10).try_collect().await.unwrap();
     assert_eq!(first.len(), 10);
@@ -263,9 +265,11 @@ async fn rate_limits_back_off_then_succeed_or_give_up() {
     emu.inject_fault(Fault::RateLimited { count: 1, retry_after: None });
     c.create_user(&UserCreate::new("after-429")).await.unwrap();
 
+    // the standard mode gives up after max_retries
     let mut cfg = config(&emu);
     cfg.retry = fast_retry(1);
-    let strict = Client::new(cfg).unwrap();
+    cfg.retry_mode = RetryMode::Standard;
+    let strict = Client::new(cfg.clone()).unwrap();
     emu.inject_fault(Fault::RateLimited { count: 5, retry_after: None });
     match strict.get_user(&users[0].user_id).await.unwrap_err() {
         Error::RateLimited { error, .. } => {
@@ -275,6 +279,16 @@ async fn rate_limits_back_off_then_succeed_or_give_up() {
         other => panic!("expected rate limited, got {other:?}"),
     }
     emu.clear_faults();
+
+    // the adaptive mode waits its turn in the reads bucket instead, until the deadline
+    cfg.retry_mode = RetryMode::Adaptive;
+    let adaptive = Client::new(cfg).unwrap();
+    emu.clear_requests();
+    emu.inject_fault(Fault::RateLimited { count: 5, retry_after: None });
+    adaptive.get_user(&users[0].user_id).await.unwrap();
+    assert_eq!(emu.requests().iter().filter(|r| r.status == 429).count(), 5);
+    assert!(adaptive.paced_per_minute(RequestClass::Reads).is_none(), "no success before the episode: nothing learned");
+    assert!(adaptive.paced_per_minute(RequestClass::Writes).is_none(), "classes are paced apart");
 }
 
 #[tokio::test(flavor = "multi_thread")]

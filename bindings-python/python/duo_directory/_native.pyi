@@ -514,6 +514,11 @@ class Client:
         max_wait: Optional[float] = None,
         connect_retries: Optional[int] = None,
         max_connections: Optional[int] = None,
+        retry_mode: Optional[Literal["adaptive", "standard"]] = None,
+        prefetch: Optional[int] = None,
+        pages_per_minute: Optional[int] = None,
+        reads_per_minute: Optional[int] = None,
+        writes_per_minute: Optional[int] = None,
     ) -> Client: ...
     def list_users(self, *, page_size: Optional[int] = None) -> UserIterator: ...
     def get_user(self, user_id: str) -> User: ...
@@ -602,6 +607,11 @@ class AsyncClient:
         max_wait: Optional[float] = None,
         connect_retries: Optional[int] = None,
         max_connections: Optional[int] = None,
+        retry_mode: Optional[Literal["adaptive", "standard"]] = None,
+        prefetch: Optional[int] = None,
+        pages_per_minute: Optional[int] = None,
+        reads_per_minute: Optional[int] = None,
+        writes_per_minute: Optional[int] = None,
     ) -> AsyncClient: ...
     def list_users(self, *, page_size: Optional[int] = None) -> AsyncUserIterator: ...
     def get_user(self, user_id: str) -> Awaitable[User]: ...
@@ -681,6 +691,10 @@ class Emulator:
         debug_signatures: bool = False,
         clock_offset: int = 0,
         api_hostname: Optional[str] = None,
+        rate_limits: Union[bool, str, None] = None,
+        rate_window: Literal["fixed", "sliding"] = "fixed",
+        latency: float = 0.0,
+        time_scale: float = 1.0,
     ) -> Emulator: ...
     @property
     def host(self) -> str: ...

@@ -1,5 +1,6 @@
 //! Client settings.
 
+use super::pacing::RetryMode;
 use super::retry::RetryPolicy;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
@@ -39,6 +40,10 @@ impl std::str::FromStr for Scheme {
 
 /// Default overall budget of one call.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
+/// Default number of pages a listing fetches ahead of the caller.
+pub const DEFAULT_PREFETCH: u32 = 1;
+/// Most pages a listing may fetch ahead.
+pub const MAX_PREFETCH: u32 = 16;
 /// Default cap on connections to the host.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 16;
 
@@ -81,11 +86,22 @@ pub struct ClientConfig {
     pub ca_certs: Option<Vec<u8>>,
     /// When true, trust only `ca_certs` (CA pinning), not the system roots.
     pub ca_pinning: bool,
+    /// How to react to 429: pace adaptively (default) or back off on the standard schedule.
+    pub retry_mode: RetryMode,
+    /// Pages a listing fetches ahead of the caller (default 1; 0 fetches on demand only).
+    pub prefetch: u32,
+    /// A fixed ceiling on list pages per minute (Duo's default is 200), from your contract.
+    pub pages_per_minute: Option<u32>,
+    /// A fixed ceiling on single-object reads per minute (Duo's default is 300).
+    pub reads_per_minute: Option<u32>,
+    /// A fixed ceiling on writes per minute (Duo's default is 300).
+    pub writes_per_minute: Option<u32>,
 }
 
 impl ClientConfig {
     /// Settings with defaults: HTTPS, 30 s timeout per attempt, 120 s per call, 6 retries after
-    /// throttling and 2 after connection failures, 16 connections, signature v5.
+    /// throttling and 2 after connection failures, 16 connections, signature v5, adaptive pacing,
+    /// one page of prefetch.
     pub fn new(ikey: impl Into<String>, skey: impl Into<Secret>, host: impl Into<String>) -> Self {
         ClientConfig {
             ikey: ikey.into(),
@@ -102,6 +118,11 @@ impl ClientConfig {
             proxy: None,
             ca_certs: None,
             ca_pinning: false,
+            retry_mode: RetryMode::default(),
+            prefetch: DEFAULT_PREFETCH,
+            pages_per_minute: None,
+            reads_per_minute: None,
+            writes_per_minute: None,
         }
     }
 
@@ -137,6 +158,18 @@ impl ClientConfig {
         }
         if self.max_connections == 0 {
             return Err(Error::invalid("max_connections", "must be at least 1"));
+        }
+        if self.prefetch > MAX_PREFETCH {
+            return Err(Error::invalid("prefetch", format!("{} is more than {MAX_PREFETCH} pages", self.prefetch)));
+        }
+        for (field, rate) in [
+            ("pages_per_minute", self.pages_per_minute),
+            ("reads_per_minute", self.reads_per_minute),
+            ("writes_per_minute", self.writes_per_minute),
+        ] {
+            if rate == Some(0) {
+                return Err(Error::invalid(field, "must be at least 1 request per minute"));
+            }
         }
         if self.ca_pinning && self.ca_certs.is_none() {
             return Err(Error::invalid("ca_certs", "CA pinning needs at least one CA certificate"));

@@ -5,14 +5,18 @@ mod config;
 mod cursor;
 pub mod diagnosis;
 mod options;
+mod pacing;
 mod preview;
 mod request;
 pub mod retry;
 mod transport;
 
-pub use config::{ClientConfig, DEFAULT_DEADLINE, DEFAULT_MAX_CONNECTIONS, Scheme, is_loopback};
+pub use config::{
+    ClientConfig, DEFAULT_DEADLINE, DEFAULT_MAX_CONNECTIONS, DEFAULT_PREFETCH, MAX_PREFETCH, Scheme, is_loopback,
+};
 pub use cursor::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageCount, UserCursor, page_size};
 pub use options::{CaSource, ClientOptions, MAX_SECONDS, count, seconds};
+pub use pacing::RetryMode;
 pub use preview::Preview;
 pub use request::PreparedRequest;
 
@@ -45,6 +49,7 @@ struct Inner {
     transport: RwLock<Arc<Transport>>,
     base_url: String,
     user_agent: String,
+    pacer: pacing::Pacer,
 }
 
 /// One process's HTTP client and its connection gate.
@@ -99,6 +104,10 @@ impl Client {
         let user_agent = config.user_agent_string();
         let transport = Transport::new(&config, &user_agent)?;
         let base_url = format!("{}://{}", config.scheme.as_str(), config.host);
+        let pacer = pacing::Pacer::new(
+            config.retry_mode,
+            [config.pages_per_minute, config.reads_per_minute, config.writes_per_minute],
+        );
         Ok(Client {
             inner: Arc::new(Inner {
                 config,
@@ -106,6 +115,7 @@ impl Client {
                 transport: RwLock::new(Arc::new(transport)),
                 base_url,
                 user_agent,
+                pacer,
             }),
         })
     }
@@ -120,6 +130,12 @@ impl Client {
         let fresh = Arc::new(Transport::new(&self.inner.config, &self.inner.user_agent)?);
         *self.inner.transport.write().unwrap_or_else(|p| p.into_inner()) = fresh.clone();
         Ok(fresh)
+    }
+
+    /// The rate `class` is paced at now, in requests per minute (`None`: not paced). In adaptive
+    /// mode it appears after the first 429 and follows what Duo lets through.
+    pub fn paced_per_minute(&self, class: crate::RequestClass) -> Option<f64> {
+        self.inner.pacer.per_minute(class)
     }
 
     /// The settings this client was built with.

@@ -84,6 +84,16 @@ pub struct ClientOptions {
     pub ca_pinning: Option<bool>,
     /// Which binding makes the calls (`python`, `node`, ...), for the User-Agent.
     pub binding: Option<String>,
+    /// `adaptive` (default: pace by class, slowing on 429) or `standard` (back off and retry).
+    pub retry_mode: Option<super::RetryMode>,
+    /// Pages a listing fetches ahead of the caller (default 1, at most 16; 0 = on demand).
+    pub prefetch: Option<u32>,
+    /// Fixed ceiling on list pages per minute.
+    pub pages_per_minute: Option<u32>,
+    /// Fixed ceiling on single-object reads per minute.
+    pub reads_per_minute: Option<u32>,
+    /// Fixed ceiling on writes per minute.
+    pub writes_per_minute: Option<u32>,
 }
 
 impl ClientConfig {
@@ -119,6 +129,11 @@ impl ClientConfig {
             ca_certs,
             ca_pinning,
             binding,
+            retry_mode,
+            prefetch,
+            pages_per_minute,
+            reads_per_minute,
+            writes_per_minute,
         } = options;
         set(&mut self.timeout, timeout);
         if deadline.is_some() {
@@ -135,6 +150,17 @@ impl ClientConfig {
         set(&mut self.scheme, scheme);
         set(&mut self.ca_pinning, ca_pinning);
         set(&mut self.binding, binding);
+        set(&mut self.retry_mode, retry_mode);
+        set(&mut self.prefetch, prefetch);
+        for (slot, rate) in [
+            (&mut self.pages_per_minute, pages_per_minute),
+            (&mut self.reads_per_minute, reads_per_minute),
+            (&mut self.writes_per_minute, writes_per_minute),
+        ] {
+            if rate.is_some() {
+                *slot = rate;
+            }
+        }
         if proxy.is_some() {
             self.proxy = proxy;
         }

@@ -47,6 +47,11 @@ impl PreparedRequest {
         self.method == "GET"
     }
 
+    /// Which of Duo's rate limits counts this request.
+    pub fn class(&self) -> crate::RequestClass {
+        crate::RequestClass::of(&self.method, &self.path, |name| self.params.get(name).is_some())
+    }
+
     /// JSON of the request (see the type's documentation).
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()

@@ -2,6 +2,7 @@
 //! schedules of [`super::retry`], and classifying failures.
 
 use super::Client;
+use super::pacing::RetryMode;
 use super::request::PreparedRequest;
 use crate::envelope::{self, Envelope};
 use crate::error::{Error, Result};
@@ -93,9 +94,37 @@ impl Client {
     pub(crate) async fn send(&self, request: &PreparedRequest) -> Result<Sent> {
         let config = &self.inner.config;
         let policy = &config.retry;
+        let pacer = &self.inner.pacer;
+        let class = request.class();
+        let adaptive = config.retry_mode == RetryMode::Adaptive;
         let deadline = config.deadline.map(|d| Instant::now() + d);
         let (mut attempt, mut throttled, mut connect_failures, mut timeouts) = (0u32, 0u32, 0u32, 0u32);
+        // 429s answered in adaptive mode: waits in the bucket, bounded by the deadline, not by `max_retries`.
+        let mut paced = 0u32;
+        let mut last_error: Option<(Error, Option<Duration>)> = None;
         loop {
+            let sent_at = loop {
+                let wait = match pacer.reserve(class, Instant::now()) {
+                    Ok(sent_at) => break sent_at,
+                    Err(wait) => wait,
+                };
+                if deadline.is_some_and(|deadline| Instant::now() + wait >= deadline) {
+                    return Err(match last_error {
+                        Some((error, retry_after)) => finalize(error, attempt, retry_after),
+                        None => Error::Timeout {
+                            message: format!(
+                                "{} {}: not sent: the pacing of {} would wait {:.1} s, past the deadline",
+                                request.method,
+                                request.path,
+                                class.as_str(),
+                                wait.as_secs_f64()
+                            ),
+                            attempts: attempt,
+                        },
+                    });
+                }
+                tokio::time::sleep(wait).await;
+            };
             attempt += 1;
             let span = tracing::debug_span!(
                 "duo_request",
@@ -105,9 +134,32 @@ impl Client {
                 status = tracing::field::Empty,
                 duration_ms = tracing::field::Empty,
             );
-            let (error, wait, max_attempts) = match self.attempt(request, deadline).instrument(span).await {
+            let outcome = self.attempt(request, deadline).instrument(span).await;
+            let rate_limited =
+                matches!(&outcome, Ok(Attempt::Throttled { error: Error::Api(api), .. }) if api.status == 429);
+            match &outcome {
+                Ok(Attempt::Done(..)) => pacer.answered(class, sent_at, Instant::now(), false, None),
+                Ok(Attempt::Throttled { retry_after, .. }) if rate_limited => {
+                    pacer.answered(class, sent_at, Instant::now(), true, retry_after.map(|w| w.min(policy.max_wait)));
+                }
+                _ => {}
+            }
+            let (error, wait, max_attempts) = match outcome {
                 Ok(Attempt::Done(status, body, server_date)) => {
                     return Ok(Sent { status, body, attempts: attempt, server_date });
+                }
+                Ok(Attempt::Throttled { error, retry_after }) if rate_limited && adaptive => {
+                    if policy.max_retries == 0 {
+                        return Err(finalize(error, attempt, retry_after));
+                    }
+                    paced += 1;
+                    let wait = match retry_after {
+                        Some(after) => after.min(policy.max_wait),
+                        None => pacer.pending(class, Instant::now()),
+                    };
+                    log_retry(request, &error, attempt, 0, wait);
+                    last_error = Some((error, retry_after));
+                    continue;
                 }
                 Ok(Attempt::Throttled { error, retry_after }) => {
                     if throttled >= policy.max_retries {
@@ -117,14 +169,14 @@ impl Client {
                     (error, policy.backoff(throttled - 1, retry_after), policy.max_retries + 1)
                 }
                 Ok(Attempt::TimedOut(error)) => {
-                    if timeouts >= policy.connect_retries.min(1) || attempt > policy.max_retries {
+                    if timeouts >= policy.connect_retries.min(1) || attempt - paced > policy.max_retries {
                         return Err(error.with_attempts(attempt));
                     }
                     timeouts += 1;
                     (error, policy.connect_backoff(0), attempt + 1)
                 }
                 Ok(Attempt::ConnectFailed(error)) => {
-                    if connect_failures >= policy.connect_retries || attempt > policy.max_retries {
+                    if connect_failures >= policy.connect_retries || attempt - paced > policy.max_retries {
                         return Err(error.with_attempts(attempt));
                     }
                     connect_failures += 1;
@@ -136,6 +188,7 @@ impl Client {
                 return Err(finalize(error, attempt, None));
             }
             log_retry(request, &error, attempt, max_attempts, wait);
+            last_error = None;
             tokio::time::sleep(wait).await;
         }
     }
@@ -254,7 +307,7 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 
 /// Reports a retry as a `tracing` event with target `duo_directory::retry` (INFO when the wait is a
 /// second or more, DEBUG otherwise). Fields: `method`, `path`, `attempt` (the attempt that failed,
-/// 1-based), `max_attempts`, `wait_ms`, `reason` (`rate limited`, `HTTP 503`, `connection failed`).
+/// 1-based), `max_attempts` (0 in adaptive mode, where the deadline bounds 429 retries), `wait_ms`, `reason` (`rate limited`, `HTTP 503`, `connection failed`).
 /// Never holds a secret: no headers, no parameters.
 fn log_retry(request: &PreparedRequest, error: &Error, attempt: u32, max_attempts: u32, wait: Duration) {
     let reason = match error {

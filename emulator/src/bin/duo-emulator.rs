@@ -9,7 +9,7 @@
 use duo_directory_emulator::standalone::{self, Options};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: duo-emulator [--port N] [--users N] [--seed FILE] [--http] [--text] [--debug-signatures]";
+const USAGE: &str = "usage: duo-emulator [--port N] [--users N] [--seed FILE] [--http] [--text] [--debug-signatures]\n                    [--rate-limit [duo|pages=N,reads=N,writes=N]] [--rate-window fixed|sliding] [--latency-ms N] [--time-scale X]";
 
 fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut options = Options { json: true, ..Options::default() };
@@ -32,6 +32,22 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
             "--text" => options.json = false,
             "--json" => options.json = true,
             "--debug-signatures" => options.debug_signatures = true,
+            "--rate-limit" => {
+                let spec = inline.clone().or_else(|| args.next_if(|a| !a.starts_with("--"))).unwrap_or_default();
+                options.rate_limits = Some(spec.parse().map_err(|e| format!("--rate-limit: {e}"))?);
+            }
+            "--rate-window" => {
+                options.rate_window = value("fixed or sliding")?.parse().map_err(|e| format!("--rate-window: {e}"))?
+            }
+            "--latency-ms" => {
+                let ms: u64 =
+                    value("milliseconds")?.parse().map_err(|_| "--latency-ms needs a whole number".to_string())?;
+                options.latency = std::time::Duration::from_millis(ms);
+            }
+            "--time-scale" => {
+                options.time_scale =
+                    value("a factor")?.parse().map_err(|_| "--time-scale needs a number such as 60".to_string())?
+            }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }

@@ -10,9 +10,11 @@ pub async fn http_emulator(users: usize) -> Emulator {
     Emulator::start(EmulatorConfig { tls: false, generated_users: users, ..EmulatorConfig::default() }).await.unwrap()
 }
 
-/// Client settings with tiny retry waits.
+/// Client settings with tiny retry waits, on the standard schedule (the faults tests count its
+/// attempts; the adaptive mode is tested in the conformance suite).
 pub fn fast_config(emulator: &Emulator) -> ClientConfig {
     let mut config = emulator.client_config();
+    config.retry_mode = duo_directory::RetryMode::Standard;
     config.retry = RetryPolicy {
         max_retries: 3,
         base: Duration::from_millis(5),

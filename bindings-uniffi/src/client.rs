@@ -95,6 +95,21 @@ pub struct ClientOptions {
     /// Most connections to the host at once.
     #[uniffi(default)]
     pub max_connections: Option<i64>,
+    /// `standard` (back off and retry) or `adaptive` (pace each class of request, slowing on 429).
+    #[uniffi(default)]
+    pub retry_mode: Option<String>,
+    /// Listing pages fetched ahead while the caller reads one (0: on demand).
+    #[uniffi(default)]
+    pub prefetch: Option<i64>,
+    /// Fixed ceiling on listing pages a minute (from your Duo contract).
+    #[uniffi(default)]
+    pub pages_per_minute: Option<i64>,
+    /// Fixed ceiling on single-object reads a minute.
+    #[uniffi(default)]
+    pub reads_per_minute: Option<i64>,
+    /// Fixed ceiling on writes a minute.
+    #[uniffi(default)]
+    pub writes_per_minute: Option<i64>,
 }
 
 impl ClientOptions {
@@ -123,6 +138,11 @@ impl ClientOptions {
             ca_certs: self.ca_certs.as_deref().map(CaSource::from_text),
             ca_pinning: self.ca_pinning,
             binding: Some("kotlin-swift".into()),
+            retry_mode: self.retry_mode.map(|m| m.parse()).transpose()?,
+            prefetch: whole("prefetch", self.prefetch, duo_directory::MAX_PREFETCH)?,
+            pages_per_minute: whole("pages_per_minute", self.pages_per_minute, u32::MAX)?,
+            reads_per_minute: whole("reads_per_minute", self.reads_per_minute, u32::MAX)?,
+            writes_per_minute: whole("writes_per_minute", self.writes_per_minute, u32::MAX)?,
         })
     }
 }

@@ -49,6 +49,19 @@ pub struct EmulatorOptions {
     /// Verify signatures against this host name only, as Duo does.
     #[uniffi(default)]
     pub api_hostname: Option<String>,
+    /// Duo's per-class limits: `duo` (200 pages, 300 reads, 300 writes a minute) or
+    /// `pages=N,reads=N,writes=N`; none by default.
+    #[uniffi(default)]
+    pub rate_limits: Option<String>,
+    /// How `rate_limits` count: `fixed` (a window reset each minute) or `sliding`.
+    #[uniffi(default)]
+    pub rate_window: Option<String>,
+    /// Seconds added to each answer.
+    #[uniffi(default)]
+    pub latency: Option<f64>,
+    /// How many times faster than real time the rate-limit minute runs.
+    #[uniffi(default)]
+    pub time_scale: Option<f64>,
 }
 
 /// One request as the emulator saw it.
@@ -132,6 +145,13 @@ impl Emulator {
                 debug_signatures: o.debug_signatures.unwrap_or(d.debug_signatures),
                 clock_offset: o.clock_offset.unwrap_or(d.clock_offset),
                 api_hostname: o.api_hostname.or(d.api_hostname),
+                rate_limits: o.rate_limits.map(|r| r.parse()).transpose()?.or(d.rate_limits),
+                rate_window: o.rate_window.map(|w| w.parse()).transpose()?.unwrap_or(d.rate_window),
+                latency: match o.latency {
+                    Some(s) => duo_directory::seconds("latency", s, true)?,
+                    None => d.latency,
+                },
+                time_scale: o.time_scale.unwrap_or(d.time_scale),
                 ..d
             };
             let emulator = duo_directory_emulator::Emulator::start_blocking(config)?;

@@ -2539,6 +2539,26 @@ public struct ClientOptions: Equatable, Hashable {
      * Most connections to the host at once.
      */
     public var maxConnections: Int64?
+    /**
+     * `standard` (back off and retry) or `adaptive` (pace each class of request, slowing on 429).
+     */
+    public var retryMode: String?
+    /**
+     * Listing pages fetched ahead while the caller reads one (0: on demand).
+     */
+    public var prefetch: Int64?
+    /**
+     * Fixed ceiling on listing pages a minute (from your Duo contract).
+     */
+    public var pagesPerMinute: Int64?
+    /**
+     * Fixed ceiling on single-object reads a minute.
+     */
+    public var readsPerMinute: Int64?
+    /**
+     * Fixed ceiling on writes a minute.
+     */
+    public var writesPerMinute: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2590,7 +2610,22 @@ public struct ClientOptions: Equatable, Hashable {
          */connectRetries: Int64? = nil, 
         /**
          * Most connections to the host at once.
-         */maxConnections: Int64? = nil) {
+         */maxConnections: Int64? = nil, 
+        /**
+         * `standard` (back off and retry) or `adaptive` (pace each class of request, slowing on 429).
+         */retryMode: String? = nil, 
+        /**
+         * Listing pages fetched ahead while the caller reads one (0: on demand).
+         */prefetch: Int64? = nil, 
+        /**
+         * Fixed ceiling on listing pages a minute (from your Duo contract).
+         */pagesPerMinute: Int64? = nil, 
+        /**
+         * Fixed ceiling on single-object reads a minute.
+         */readsPerMinute: Int64? = nil, 
+        /**
+         * Fixed ceiling on writes a minute.
+         */writesPerMinute: Int64? = nil) {
         self.timeout = timeout
         self.deadline = deadline
         self.maxRetries = maxRetries
@@ -2607,6 +2642,11 @@ public struct ClientOptions: Equatable, Hashable {
         self.maxWait = maxWait
         self.connectRetries = connectRetries
         self.maxConnections = maxConnections
+        self.retryMode = retryMode
+        self.prefetch = prefetch
+        self.pagesPerMinute = pagesPerMinute
+        self.readsPerMinute = readsPerMinute
+        self.writesPerMinute = writesPerMinute
     }
 
     
@@ -2640,7 +2680,12 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 retryJitter: FfiConverterOptionDouble.read(from: &buf), 
                 maxWait: FfiConverterOptionDouble.read(from: &buf), 
                 connectRetries: FfiConverterOptionInt64.read(from: &buf), 
-                maxConnections: FfiConverterOptionInt64.read(from: &buf)
+                maxConnections: FfiConverterOptionInt64.read(from: &buf), 
+                retryMode: FfiConverterOptionString.read(from: &buf), 
+                prefetch: FfiConverterOptionInt64.read(from: &buf), 
+                pagesPerMinute: FfiConverterOptionInt64.read(from: &buf), 
+                readsPerMinute: FfiConverterOptionInt64.read(from: &buf), 
+                writesPerMinute: FfiConverterOptionInt64.read(from: &buf)
         )
     }
 
@@ -2661,6 +2706,11 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionDouble.write(value.maxWait, into: &buf)
         FfiConverterOptionInt64.write(value.connectRetries, into: &buf)
         FfiConverterOptionInt64.write(value.maxConnections, into: &buf)
+        FfiConverterOptionString.write(value.retryMode, into: &buf)
+        FfiConverterOptionInt64.write(value.prefetch, into: &buf)
+        FfiConverterOptionInt64.write(value.pagesPerMinute, into: &buf)
+        FfiConverterOptionInt64.write(value.readsPerMinute, into: &buf)
+        FfiConverterOptionInt64.write(value.writesPerMinute, into: &buf)
     }
 }
 
@@ -3130,6 +3180,23 @@ public struct EmulatorOptions: Equatable, Hashable {
      * Verify signatures against this host name only, as Duo does.
      */
     public var apiHostname: String?
+    /**
+     * Duo's per-class limits: `duo` (200 pages, 300 reads, 300 writes a minute) or
+     * `pages=N,reads=N,writes=N`; none by default.
+     */
+    public var rateLimits: String?
+    /**
+     * How `rate_limits` count: `fixed` (a window reset each minute) or `sliding`.
+     */
+    public var rateWindow: String?
+    /**
+     * Seconds added to each answer.
+     */
+    public var latency: Double?
+    /**
+     * How many times faster than real time the rate-limit minute runs.
+     */
+    public var timeScale: Double?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3169,7 +3236,20 @@ public struct EmulatorOptions: Equatable, Hashable {
          */clockOffset: Int64? = nil, 
         /**
          * Verify signatures against this host name only, as Duo does.
-         */apiHostname: String? = nil) {
+         */apiHostname: String? = nil, 
+        /**
+         * Duo's per-class limits: `duo` (200 pages, 300 reads, 300 writes a minute) or
+         * `pages=N,reads=N,writes=N`; none by default.
+         */rateLimits: String? = nil, 
+        /**
+         * How `rate_limits` count: `fixed` (a window reset each minute) or `sliding`.
+         */rateWindow: String? = nil, 
+        /**
+         * Seconds added to each answer.
+         */latency: Double? = nil, 
+        /**
+         * How many times faster than real time the rate-limit minute runs.
+         */timeScale: Double? = nil) {
         self.users = users
         self.seed = seed
         self.tls = tls
@@ -3182,6 +3262,10 @@ public struct EmulatorOptions: Equatable, Hashable {
         self.debugSignatures = debugSignatures
         self.clockOffset = clockOffset
         self.apiHostname = apiHostname
+        self.rateLimits = rateLimits
+        self.rateWindow = rateWindow
+        self.latency = latency
+        self.timeScale = timeScale
     }
 
     
@@ -3211,7 +3295,11 @@ public struct FfiConverterTypeEmulatorOptions: FfiConverterRustBuffer {
                 maxBodyBytes: FfiConverterOptionInt64.read(from: &buf), 
                 debugSignatures: FfiConverterOptionBool.read(from: &buf), 
                 clockOffset: FfiConverterOptionInt64.read(from: &buf), 
-                apiHostname: FfiConverterOptionString.read(from: &buf)
+                apiHostname: FfiConverterOptionString.read(from: &buf), 
+                rateLimits: FfiConverterOptionString.read(from: &buf), 
+                rateWindow: FfiConverterOptionString.read(from: &buf), 
+                latency: FfiConverterOptionDouble.read(from: &buf), 
+                timeScale: FfiConverterOptionDouble.read(from: &buf)
         )
     }
 
@@ -3228,6 +3316,10 @@ public struct FfiConverterTypeEmulatorOptions: FfiConverterRustBuffer {
         FfiConverterOptionBool.write(value.debugSignatures, into: &buf)
         FfiConverterOptionInt64.write(value.clockOffset, into: &buf)
         FfiConverterOptionString.write(value.apiHostname, into: &buf)
+        FfiConverterOptionString.write(value.rateLimits, into: &buf)
+        FfiConverterOptionString.write(value.rateWindow, into: &buf)
+        FfiConverterOptionDouble.write(value.latency, into: &buf)
+        FfiConverterOptionDouble.write(value.timeScale, into: &buf)
     }
 }
 

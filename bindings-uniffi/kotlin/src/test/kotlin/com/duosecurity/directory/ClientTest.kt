@@ -19,8 +19,8 @@ class ClientTest {
     @Test
     fun listUsersIsLazy() = runBlocking<Unit> {
         Emulator(EmulatorOptions(users = 250)).use { emu ->
-            emu.client().use { client ->
-                emu.clearRequests()
+            // on demand (prefetch = 0); coroutineCancellationStopsAPrefetchingListing covers fetching ahead
+            emu.client(ClientOptions(prefetch = 0)).use { client ->
                 val first = client.users(pageSize = 100).take(5).toList()
                 assertEquals(5, first.size)
                 assertEquals(1L, emu.requestCount())
@@ -195,6 +195,18 @@ class ClientTest {
                 } catch (e: DuoException.Transport) {
                     assertFalse(e.sent)
                 }
+            }
+        }
+    }
+
+    @Test
+    fun pacingOptionsAndEmulatorRateLimits() = runBlocking<Unit> {
+        Emulator(EmulatorOptions(users = 20, rateLimits = "pages=600,reads=600,writes=600", rateWindow = "sliding",
+            latency = 0.01, timeScale = 60.0)).use { emu ->
+            emu.client(ClientOptions(retryMode = "adaptive", prefetch = 2, pagesPerMinute = 6000, readsPerMinute = 6000,
+                writesPerMinute = 6000)).use { client ->
+                assertEquals(20, client.users(pageSize = 5).toList().size)
+                assertNotNull(client.getUser(emu.users()[0].userId()))
             }
         }
     }

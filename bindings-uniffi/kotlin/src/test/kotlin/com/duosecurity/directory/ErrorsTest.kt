@@ -64,7 +64,8 @@ class ErrorsTest {
     fun rateLimited() = runBlocking<Unit> {
         emulator().use { emu ->
             emu.injectFault("rate_limited", 5, retryAfter = 0)
-            emu.client(ClientOptions(maxRetries = 2)).use { client ->
+            // the standard mode gives up after maxRetries (the adaptive one waits until the deadline)
+            emu.client(ClientOptions(maxRetries = 2, retryMode = "standard")).use { client ->
                 val e = expect<DuoException.RateLimited> { runBlocking { client.getUserByUsername("x") } }
                 assertEquals("rate_limited", e.kind)
                 assertEquals(429L, e.status)
@@ -100,6 +101,14 @@ class ErrorsTest {
         assertEquals("scheme", e.field)
         e = expect { Client("DI", SECRET, "api-x.duosecurity.com", ClientOptions(sigVersion = 3)) }
         assertEquals("sig_version", e.field)
+        e = expect { Client("DI", SECRET, "api-x.duosecurity.com", ClientOptions(retryMode = "eager")) }
+        assertEquals("retry_mode", e.field)
+        e = expect { Client("DI", SECRET, "api-x.duosecurity.com", ClientOptions(prefetch = -1)) }
+        assertEquals("prefetch", e.field)
+        e = expect { emulator().use { it.client(ClientOptions(pagesPerMinute = -5)) } }
+        assertEquals("pages_per_minute", e.field)
+        e = expect { com.duosecurity.directory.testing.Emulator(com.duosecurity.directory.testing.EmulatorOptions(rateLimits = "pages=0")) }
+        assertEquals("rate_limits", e.field)
     }
 
     @Test

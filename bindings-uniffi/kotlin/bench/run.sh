@@ -10,5 +10,5 @@ cargo build --release -p duo-directory-uniffi --lib --bin uniffi-bindgen
 rm -rf bindings-uniffi/kotlin/target/generated-sources/uniffi
 target/release/uniffi-bindgen generate --library target/release/libduo_directory_uniffi.so --language kotlin \
   --no-format --out-dir bindings-uniffi/kotlin/target/generated-sources/uniffi
-mvn -B -q -f bindings-uniffi/kotlin/pom.xml -Pbench -DskipTests package
+mvn -B -q -f bindings-uniffi/kotlin/pom.xml -Pbench -Dmaven.test.skip=true package
 python3 "$here/run.py"

@@ -10,7 +10,7 @@ root=$(cd "$here/.." && pwd)
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 out=$target_dir/${CARGO_BUILD_TARGET:+$CARGO_BUILD_TARGET/}debug
 
-cargo build -q -p duo-directory-uniffi --lib --bin uniffi-bindgen
+cargo build -q -p duo-directory-uniffi --features bindgen --lib --bin uniffi-bindgen
 lib=$out/libduo_directory_uniffi.so
 bindgen=$out/uniffi-bindgen
 

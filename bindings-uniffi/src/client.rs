@@ -349,7 +349,11 @@ impl UserCursor {
     /// Ends the listing: later `nextPage()` calls return null.
     pub async fn stop(&self) {
         let cursor = self.cursor.clone();
-        let _ = run(async move { Ok(cursor.lock().await.stop()) }).await;
+        let stop = async move {
+            cursor.lock().await.stop();
+            Ok(())
+        };
+        let _ = run(stop).await;
     }
 }
 

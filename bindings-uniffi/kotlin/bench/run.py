@@ -50,7 +50,7 @@ def main():
                 subprocess.run(["keytool", "-importcert", "-noprompt", "-alias", "emulator", "-file", info["ca_cert_path"],
                                 "-keystore", truststore, "-storepass", "changeit", "-storetype", "PKCS12"],
                                check=True, capture_output=True)
-                args = ["localhost:443", info["ikey"], info["skey"], info["ca_cert_path"]]
+                args = ["localhost", info["ikey"], info["skey"], info["ca_cert_path"]]
                 base = [run_jvm(classpath, truststore, ["jvm_only", *args]) for _ in range(RUNS)]
                 for impl in ("binding", "duo_client_java"):
                     cold = [run_jvm(classpath, truststore, [impl, *args, "1"]) for _ in range(RUNS)]

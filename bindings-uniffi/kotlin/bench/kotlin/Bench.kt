@@ -33,7 +33,8 @@ fun listWithDuoClient(host: String, ikey: String, skey: String, pem: String): Pa
     var chars = 0L
     var offset: Int? = 0
     while (offset != null) {
-        val request = Admin.AdminBuilder("GET", host, "/admin/v1/users").useCustomCertificates(arrayOf(pem)).build()
+        val request: Admin = Admin.AdminBuilder("GET", host, "/admin/v1/users").build()
+        request.useCustomCertificates(arrayOf(pem))
         request.addParam("limit", "300")
         request.addParam("offset", offset.toString())
         request.signRequest(ikey, skey)

@@ -29,12 +29,14 @@ fun listWithBinding(client: Client): Pair<Int, Long> = runBlocking {
 
 /** duo_client_java: one signed request per page, next_offset followed by hand (its own example's loop). */
 fun listWithDuoClient(host: String, ikey: String, skey: String, pem: String): Pair<Int, Long> {
+    val ca = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(pem.byteInputStream())
+    val pin = okhttp3.CertificatePinner.pin(ca)  // its pinning takes `sha256/...` pins of the CA
     var count = 0
     var chars = 0L
     var offset: Int? = 0
     while (offset != null) {
         val request: Admin = Admin.AdminBuilder("GET", host, "/admin/v1/users").build()
-        request.useCustomCertificates(arrayOf(pem))
+        request.useCustomCertificates(arrayOf(pin))
         request.addParam("limit", "300")
         request.addParam("offset", offset.toString())
         request.signRequest(ikey, skey)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test in every language. Needs only the toolchains (Rust, Python 3.9+, Node 20+):
-# everything else comes from the registries (a Python venv in .venv, npm packages).
+# Runs every test in every language. Needs only the toolchains (Rust, Python 3.9+, Node 20+, JDK 17+
+# and Maven 3.8+): everything else comes from the registries (a Python venv in .venv, npm packages,
+# Maven plugins and jars).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -29,5 +30,8 @@ CHECK_WHEEL=1 PYTHON="$root/.venv/bin/python" bash bindings-python/test.sh
 
 step "Node binding: npm ci, napi build (debug, the shared target/), typings drift check, node --test"
 bash bindings-node/test.sh
+
+step "Kotlin/Swift binding: cdylib + uniffi-bindgen, Swift drift check, Maven tests on the JVM"
+bash bindings-uniffi/test.sh
 
 step "All tests passed"

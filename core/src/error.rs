@@ -189,6 +189,23 @@ impl Error {
         self
     }
 
+    /// A caught panic as [`Error::Internal`], with the panic's text (every binding catches panics
+    /// at its boundary and reports them this way).
+    ///
+    /// ```
+    /// let payload = std::panic::catch_unwind(|| panic!("boom")).unwrap_err();
+    /// let e = duo_directory::Error::from_panic(payload.as_ref());
+    /// assert_eq!(e.to_string(), "internal error: a bug in duo-directory (Rust panic: boom); please report it");
+    /// ```
+    pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> Self {
+        let text = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        Error::Internal { message: format!("a bug in duo-directory (Rust panic: {text}); please report it") }
+    }
+
     /// Shorthand for [`Error::InvalidInput`].
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Error::InvalidInput { field: field.into(), reason: reason.into() }

@@ -128,6 +128,39 @@ where
     }
 }
 
+/// Runs `fut` as a task on the shared runtime and waits for it from any executor: a binding's
+/// own event loop (Kotlin coroutines and Swift tasks through uniffi, JS promises) awaits the
+/// result without entering tokio. Dropping the returned future aborts the task, so cancelling
+/// the caller's coroutine cancels the HTTP request; a panic in the task becomes
+/// [`Error::Internal`] instead of crossing into the host.
+///
+/// ```
+/// use duo_directory::runtime::{block_on, run};
+/// let ok = block_on(async { tokio::spawn(run(async { Ok(2 + 2) })).await.unwrap() }).unwrap();
+/// assert_eq!(ok.unwrap(), 4);
+/// let boom = block_on(run(async { if true { panic!("boom") } ; Ok(()) })).unwrap();
+/// assert!(matches!(boom, Err(duo_directory::Error::Internal { .. })));
+/// ```
+pub async fn run<F, T>(fut: F) -> Result<T>
+where
+    F: Future<Output = Result<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    /// Aborts the task when the waiting future is dropped (a no-op once it has finished).
+    struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+    impl<T> Drop for AbortOnDrop<T> {
+        fn drop(&mut self) {
+            self.0.abort();
+        }
+    }
+    let mut task = AbortOnDrop(spawn(fut)?);
+    match (&mut task.0).await {
+        Ok(result) => result,
+        Err(e) if e.is_panic() => Err(Error::from_panic(e.into_panic().as_ref())),
+        Err(_) => Err(exiting()),
+    }
+}
+
 /// Runs `fut` to completion on the shared runtime, from synchronous code.
 /// Refuses (instead of panicking) when called from inside an async runtime.
 pub fn block_on<F: Future>(fut: F) -> Result<F::Output> {

@@ -1,0 +1,34 @@
+// Protocol sugar over the generated binding (duo_directory.kt): no behaviour of its own.
+package com.duosecurity.directory
+
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.flow
+
+/**
+ * Every user as a cold [Flow]: each collection starts a listing whose pages (of [pageSize],
+ * default core's 100) are fetched only as the collector asks for more, one crossing into Rust per
+ * page. Cancelling the collecting coroutine cancels the request in flight and ends the listing.
+ */
+fun Client.users(pageSize: Long? = null): Flow<User> = flow {
+    DuoDirectory.installShutdownHook()
+    listUsers(pageSize).use { cursor ->
+        while (true) {
+            val page = cursor.nextPage() ?: break
+            for (user in page) emit(user)
+        }
+    }
+}
+
+/** Process-wide hooks of the binding. */
+object DuoDirectory {
+    private val hook by lazy {
+        Runtime.getRuntime().addShutdownHook(Thread({ shutdown() }, "duo-directory-shutdown"))
+    }
+
+    /**
+     * Stops the library's runtime when the JVM exits, so that no runtime thread calls into a JVM
+     * that is shutting down (docs/runtime-boundary.md). [users] installs it; call it yourself
+     * when you use the client only through its suspend functions. Idempotent.
+     */
+    fun installShutdownHook() = hook
+}

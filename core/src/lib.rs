@@ -40,7 +40,7 @@ pub use client::retry::{self, RetryPolicy};
 pub use client::{
     CaSource, Client, ClientConfig, ClientOptions, DEFAULT_DEADLINE, DEFAULT_MAX_CONNECTIONS, DEFAULT_PAGE_SIZE,
     DEFAULT_PREFETCH, MAX_PAGE_SIZE, MAX_PREFETCH, MAX_SECONDS, PageCount, PreparedRequest, Preview, RetryMode, Scheme,
-    UserCursor, blocking, count, is_loopback, page_size, path_id, seconds,
+    UserCursor, blocking, count, install_crypto_provider, is_loopback, page_size, path_id, seconds,
 };
 pub use error::{ApiError, EXCERPT_LIMIT, Error, Result};
 pub use limits::{RateLimits, RequestClass};

@@ -91,6 +91,7 @@ async fn v5_post_with_params_in_the_query_is_accepted() {
     let sig = hex::encode(mac.finalize().into_bytes());
     let auth =
         format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{}:{sig}", emulator.ikey())));
+    duo_directory::install_crypto_provider();
     let response = reqwest::Client::new()
         .post(format!("http://{}/admin/v1/users?{query}", emulator.host()))
         .header("Date", date)

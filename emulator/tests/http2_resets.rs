@@ -10,6 +10,7 @@ const REQUESTS: usize = 500;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancelling_half_of_500_streams_leaves_the_rest_answered() {
     let emulator = Emulator::start(EmulatorConfig { generated_users: 3, ..EmulatorConfig::default() }).await.unwrap();
+    duo_directory::install_crypto_provider();
     let http = reqwest::Client::builder()
         .tls_certs_only(reqwest::Certificate::from_pem_bundle(emulator.ca_cert_pem().unwrap().as_bytes()).unwrap())
         .http2_prior_knowledge()

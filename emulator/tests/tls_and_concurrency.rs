@@ -47,6 +47,7 @@ async fn https_verified_with_the_emulator_ca() {
     assert_eq!(err.code(), "transport", "{err:?}");
 
     // HTTP/1.1-only clients work as well (the server speaks both)
+    duo_directory::install_crypto_provider();
     let http1 = reqwest::Client::builder()
         .tls_certs_only(reqwest::Certificate::from_pem_bundle(pem.as_bytes()).unwrap())
         .http1_only()

@@ -253,10 +253,12 @@ impl Client {
     }
 }
 
-/// Makes ring rustls's process-wide crypto provider, unless the host application installed one
-/// (then its choice stands). ring takes its randomness from the OS; aws-lc-rs would first seed a
-/// CPU-jitter DRBG, ~45 ms of CPU per process before the first handshake.
-fn install_crypto_provider() {
+/// Makes ring rustls's process-wide crypto provider, unless the application installed one (then
+/// its choice stands). Every [`Client`] calls it; call it yourself before building your own
+/// `reqwest`/`rustls` client in a process that uses this crate, since the crate's `reqwest`
+/// carries no provider of its own. ring takes its randomness from the OS; aws-lc-rs would first
+/// seed a CPU-jitter DRBG, ~45 ms of CPU per process before the first handshake.
+pub fn install_crypto_provider() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let _ = rustls::crypto::ring::default_provider().install_default();

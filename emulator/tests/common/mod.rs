@@ -98,6 +98,7 @@ pub async fn raw(emulator: &Emulator, req: RawRequest<'_>) -> Raw {
         url.push('?');
         url.push_str(&signed.query);
     }
+    duo_directory::install_crypto_provider();
     let http = reqwest::Client::new();
     let method = reqwest::Method::from_bytes(req.method.as_bytes()).unwrap();
     let mut builder = http.request(method, url);
@@ -156,6 +157,7 @@ pub async fn signed_body(emulator: &Emulator, method: &str, path: &str, body: &[
     let sig = hex::encode(mac.finalize().into_bytes());
     let auth =
         format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{}:{sig}", emulator.ikey())));
+    duo_directory::install_crypto_provider();
     let response = reqwest::Client::new()
         .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), format!("http://{}{path}", emulator.host()))
         .header("Date", date)

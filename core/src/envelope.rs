@@ -109,6 +109,104 @@ fn split_items(outer: &Bytes, items: &[&RawValue]) -> Result<Vec<Bytes>> {
         .collect()
 }
 
+/// The fast path of a list answer: one pass over the body that decodes each item as `T` (for
+/// users, the top-level scalars, skipping nested lists unparsed) and records its raw slice from
+/// the same scan (`StreamDeserializer::byte_offset`), where [`parse_list`] would scan each item
+/// once to split the page and again to decode it. An item that does not decode as `T` keeps its
+/// slice and `None`. Anything unusual (not `stat: "OK"`, a non-object item, an escaped key,
+/// malformed JSON) gives `None`: the caller falls back to [`parse_list`] for the precise answer.
+pub(crate) fn scan_list<T: serde::de::DeserializeOwned>(body: &Bytes) -> Option<(Vec<(Bytes, Option<T>)>, Metadata)> {
+    let b: &[u8] = body;
+    let mut i = ws(b, 0);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    i = ws(b, i + 1);
+    let (mut ok, mut items, mut metadata) = (false, None, None);
+    if b.get(i) != Some(&b'}') {
+        loop {
+            let (key, next) = one::<&str>(b, i)?;
+            i = ws(b, next);
+            if b.get(i) != Some(&b':') {
+                return None;
+            }
+            i = ws(b, i + 1);
+            i = match key {
+                "stat" => {
+                    let (stat, next) = one::<&str>(b, i)?;
+                    ok = stat == "OK";
+                    next
+                }
+                "metadata" => {
+                    let (wire, next) = one::<WireMetadata>(b, i)?;
+                    metadata = Some(wire);
+                    next
+                }
+                "response" => {
+                    let (list, next) = scan_items::<T>(body, i)?;
+                    items = Some(list);
+                    next
+                }
+                _ => one::<serde::de::IgnoredAny>(b, i)?.1,
+            };
+            i = ws(b, i);
+            match b.get(i)? {
+                b',' => i = ws(b, i + 1),
+                b'}' => break,
+                _ => return None,
+            }
+        }
+    }
+    if !ok || ws(b, i + 1) != b.len() {
+        return None;
+    }
+    Some((items?, metadata.unwrap_or_default().into_metadata()))
+}
+
+/// The items of the array at `i`: each one's slice of `body` and its decoding as `T`.
+fn scan_items<T: serde::de::DeserializeOwned>(body: &Bytes, mut i: usize) -> Option<(Vec<(Bytes, Option<T>)>, usize)> {
+    let b: &[u8] = body;
+    if b.get(i) != Some(&b'[') {
+        return None;
+    }
+    let mut items = Vec::new();
+    i = ws(b, i + 1);
+    if b.get(i) == Some(&b']') {
+        return Some((items, i + 1));
+    }
+    loop {
+        if b.get(i) != Some(&b'{') {
+            return None;
+        }
+        let (value, end) = match one::<T>(b, i) {
+            Some((value, end)) => (Some(value), end),
+            None => (None, one::<serde::de::IgnoredAny>(b, i)?.1),
+        };
+        items.push((body.slice(i..end), value));
+        i = ws(b, end);
+        match b.get(i)? {
+            b',' => i = ws(b, i + 1),
+            b']' => return Some((items, i + 1)),
+            _ => return None,
+        }
+    }
+}
+
+/// One JSON value of type `T` starting at `at`, and the offset just past it.
+fn one<'de, T: serde::Deserialize<'de>>(b: &'de [u8], at: usize) -> Option<(T, usize)> {
+    let mut values = serde_json::Deserializer::from_slice(b.get(at..)?).into_iter::<T>();
+    let value = values.next()?.ok()?;
+    Some((value, at + values.byte_offset()))
+}
+
+/// The offset of the first non-whitespace byte at or after `i`.
+fn ws(b: &[u8], mut i: usize) -> usize {
+    while matches!(b.get(i), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+        i += 1;
+    }
+    i
+}
+
 fn as_u64(v: Option<serde_json::Value>) -> Option<u64> {
     match v? {
         serde_json::Value::Number(n) => n.as_u64(),
@@ -163,4 +261,53 @@ pub fn parse(status: u16, body: &Bytes) -> Result<Envelope> {
     let range = subslice_range(body, raw.get().as_bytes())
         .ok_or_else(|| Error::Internal { message: "response slice outside body".into() })?;
     Ok(Envelope { response: body.slice(range), metadata: wire.metadata.unwrap_or_default().into_metadata() })
+}
+
+#[cfg(test)]
+mod scan_tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Item {
+        id: String,
+    }
+
+    fn both(body: &str) -> (Option<(Vec<(Bytes, Option<Item>)>, Metadata)>, Result<(Vec<Bytes>, Metadata)>) {
+        let body = Bytes::copy_from_slice(body.as_bytes());
+        (scan_list::<Item>(&body), parse_list(200, &body))
+    }
+
+    #[test]
+    fn the_one_pass_scan_agrees_with_the_split_or_defers_to_it() {
+        let agreeing = [
+            r#"{"stat":"OK","response":[{"id":"a"},{"id":"b","n":[1,{"x":"]}"}]}],"metadata":{"next_offset":2,"total_objects":9}}"#,
+            r#" { "metadata" : { "total_objects" : "3" } , "response" : [ { "id" : "a\"b" } ] , "stat" : "OK" } "#,
+            r#"{"stat":"OK","response":[],"extra":{"k":[true,null]}}"#,
+            r#"{"stat":"OK","response":[{"no_id":1},{"id":"c"}]}"#,
+        ];
+        for body in agreeing {
+            let (scan, split) = both(body);
+            let (scanned, meta) = scan.unwrap_or_else(|| panic!("fast path refused {body}"));
+            let (items, split_meta) = split.unwrap();
+            assert_eq!(meta, split_meta, "{body}");
+            let raws: Vec<&Bytes> = scanned.iter().map(|(raw, _)| raw).collect();
+            assert_eq!(raws, items.iter().collect::<Vec<_>>(), "{body}");
+            for (raw, item) in &scanned {
+                let direct = serde_json::from_slice::<Item>(raw).ok();
+                assert_eq!(item, &direct, "{body}");
+            }
+        }
+        // the slow path answers these (with its precise error, or a split of an odd but valid page)
+        for body in [
+            r#"{"stat":"FAIL","code":40301,"message":"no"}"#,
+            r#"{"stat":"OK","response":[1,2]}"#,
+            r#"{"stat":"OK","response":[{"id":"a"}] "x":1}"#,
+            r#"{"stat":"OK","response":[{"id":"a"},]}"#,
+            r#"{"st\u0061t":"OK","response":[]}"#,
+            r#"{"stat":"OK","response":[{"id":"a"}]} trailing"#,
+            r#"{"stat":"OK","response":[{"id":"a"}"#,
+        ] {
+            assert!(both(body).0.is_none(), "fast path accepted {body}");
+        }
+    }
 }

@@ -115,6 +115,15 @@ impl LazyUser {
         LazyUser { raw: Mutex::new(Some(raw)), cache: OnceLock::new() }
     }
 
+    /// Wraps the raw JSON of one user whose scalars were decoded in the same pass (`None`: they
+    /// did not decode, and [`LazyUser::summary`] will say why when asked).
+    fn with_summary(raw: Bytes, summary: Option<UserSummary>) -> Self {
+        let Some(summary) = summary else { return LazyUser::new(raw) };
+        let cache = Cache::default();
+        let _ = cache.summary.set(Ok(summary));
+        LazyUser { raw: Mutex::new(Some(raw)), cache: OnceLock::from(Box::new(cache)) }
+    }
+
     /// Wraps a JSON string of one user.
     pub fn from_json(text: &str) -> Self {
         LazyUser::new(Bytes::copy_from_slice(text.as_bytes()))
@@ -225,6 +234,13 @@ impl UserPage {
     /// Reads a `GET /admin/v1/users` answer: validates the envelope and splits the users in one
     /// pass; every item must be a JSON object.
     pub fn from_response(status: u16, body: Bytes) -> Result<UserPage> {
+        // One pass: each user's slice and its scalars at once (the common case).
+        if status == 200
+            && let Some((items, metadata)) = crate::envelope::scan_list::<UserSummary>(&body)
+        {
+            let users = items.into_iter().map(|(raw, summary)| LazyUser::with_summary(raw, summary)).collect();
+            return Ok(UserPage { users, metadata });
+        }
         let (items, metadata) = crate::envelope::parse_list(status, &body)?;
         let mut users = Vec::with_capacity(items.len());
         for (i, item) in items.into_iter().enumerate() {

@@ -109,13 +109,16 @@ fn split_items(outer: &Bytes, items: &[&RawValue]) -> Result<Vec<Bytes>> {
         .collect()
 }
 
+/// Each item of a list: its raw slice of the body, and its decoding (`None` when it did not decode).
+pub(crate) type Scanned<T> = Vec<(Bytes, Option<T>)>;
+
 /// The fast path of a list answer: one pass over the body that decodes each item as `T` (for
 /// users, the top-level scalars, skipping nested lists unparsed) and records its raw slice from
 /// the same scan (`StreamDeserializer::byte_offset`), where [`parse_list`] would scan each item
 /// once to split the page and again to decode it. An item that does not decode as `T` keeps its
 /// slice and `None`. Anything unusual (not `stat: "OK"`, a non-object item, an escaped key,
 /// malformed JSON) gives `None`: the caller falls back to [`parse_list`] for the precise answer.
-pub(crate) fn scan_list<T: serde::de::DeserializeOwned>(body: &Bytes) -> Option<(Vec<(Bytes, Option<T>)>, Metadata)> {
+pub(crate) fn scan_list<T: serde::de::DeserializeOwned>(body: &Bytes) -> Option<(Scanned<T>, Metadata)> {
     let b: &[u8] = body;
     let mut i = ws(b, 0);
     if b.get(i) != Some(&b'{') {
@@ -164,7 +167,7 @@ pub(crate) fn scan_list<T: serde::de::DeserializeOwned>(body: &Bytes) -> Option<
 }
 
 /// The items of the array at `i`: each one's slice of `body` and its decoding as `T`.
-fn scan_items<T: serde::de::DeserializeOwned>(body: &Bytes, mut i: usize) -> Option<(Vec<(Bytes, Option<T>)>, usize)> {
+fn scan_items<T: serde::de::DeserializeOwned>(body: &Bytes, mut i: usize) -> Option<(Scanned<T>, usize)> {
     let b: &[u8] = body;
     if b.get(i) != Some(&b'[') {
         return None;
@@ -272,7 +275,9 @@ mod scan_tests {
         id: String,
     }
 
-    fn both(body: &str) -> (Option<(Vec<(Bytes, Option<Item>)>, Metadata)>, Result<(Vec<Bytes>, Metadata)>) {
+    type Both = (Option<(Scanned<Item>, Metadata)>, Result<(Vec<Bytes>, Metadata)>);
+
+    fn both(body: &str) -> Both {
         let body = Bytes::copy_from_slice(body.as_bytes());
         (scan_list::<Item>(&body), parse_list(200, &body))
     }

@@ -31,6 +31,14 @@ import sys
 import time
 
 SECTION = "## Under Duo's rate limits"
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+from bench_vs_duo_client import write_markdown as _write_section  # noqa: E402
+
+
+def write_markdown(path: pathlib.Path, body: str) -> None:
+    _write_section(path, body, SECTION)
+
 LIMITS = {"pages": 200, "reads": 300, "writes": 300}
 
 
@@ -99,19 +107,6 @@ def table(results: list[dict], runs: int) -> str:
             f"{r['wall'] / r['floor']:.2f} | {r['throttled']} | {r['requests']} |"
         )
     return "\n".join(rows)
-
-
-def write_markdown(path: pathlib.Path, body: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if SECTION in text:
-        head, rest = text.split(SECTION, 1)
-        nxt = rest.find("\n## ")
-        section, tail = (rest[:nxt], rest[nxt:]) if nxt >= 0 else (rest, "")
-        analysis = section[section.find("\n### Analysis"):] if "\n### Analysis" in section else ""
-        text = head + body.rstrip() + "\n" + analysis.rstrip("\n") + ("\n" if analysis else "") + tail
-    else:
-        text = text.rstrip() + "\n\n" + body.rstrip() + "\n"
-    path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:

@@ -222,14 +222,15 @@ def table(results: list[dict]) -> str:
     return "\n".join(rows)
 
 
-def write_markdown(path: pathlib.Path, body: str) -> None:
+def write_markdown(path: pathlib.Path, body: str, section: str = SECTION) -> None:
+    """Replaces `section` of the markdown file with `body` (keeping its "### Analysis")."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if SECTION in text:
-        head, rest = text.split(SECTION, 1)
+    if section in text:
+        head, rest = text.split(section, 1)
         nxt = rest.find("\n## ")
-        section, tail = (rest[:nxt], rest[nxt:]) if nxt >= 0 else (rest, "")
+        old, tail = (rest[:nxt], rest[nxt:]) if nxt >= 0 else (rest, "")
         # a hand-written "### Analysis" subsection survives reruns
-        analysis = section[section.find("\n### Analysis"):] if "\n### Analysis" in section else ""
+        analysis = old[old.find("\n### Analysis"):] if "\n### Analysis" in old else ""
         text = head + body.rstrip() + "\n" + analysis.rstrip("\n") + ("\n" if analysis else "") + tail
     else:
         text = text.rstrip() + "\n\n" + body.rstrip() + "\n"

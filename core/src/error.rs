@@ -18,12 +18,20 @@ pub struct ApiError {
     /// For a refused signature (401, codes 40101-40105): the likely cause, measured by the client
     /// (clock skew against the answer's `Date`, the host and signature version used). No secret.
     pub diagnosis: Option<String>,
+    /// Which API answered: `Duo` (the Admin API) or `directory` (the WorkOS directory API).
+    pub service: &'static str,
 }
 
 impl ApiError {
     /// A Duo answer to the first attempt.
     pub fn new(status: u16, code: Option<i64>, message: impl Into<String>, message_detail: Option<String>) -> Self {
-        ApiError { status, code, message: message.into(), message_detail, attempts: 1, diagnosis: None }
+        ApiError { status, code, message: message.into(), message_detail, attempts: 1, diagnosis: None, service: "Duo" }
+    }
+
+    /// A directory API (WorkOS) answer to the first attempt: no numeric code; `message_detail`
+    /// carries the API's `code` or the fields its `errors` name.
+    pub fn directory(status: u16, message: impl Into<String>, message_detail: Option<String>) -> Self {
+        ApiError { service: "directory", ..ApiError::new(status, None, message, message_detail) }
     }
 }
 
@@ -55,7 +63,7 @@ impl std::fmt::Display for ApiError {
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     /// Duo refused the request. Read `code`/`message_detail`; fix the request before retrying.
-    #[error("Duo API error: {0}")]
+    #[error("{service} API error: {0}", service = .0.service)]
     Api(ApiError),
     /// The user, directory or other resource does not exist (HTTP 404). Do not retry.
     #[error("not found: {0}")]
@@ -114,6 +122,15 @@ pub enum Error {
         /// At most 200 bytes of the offending body, for diagnosis.
         excerpt: Option<String>,
     },
+    /// A webhook did not pass verification (`reason` says which check failed). Do not process
+    /// it; answer the sender with a 4xx. Never holds the secret or the expected signature.
+    #[error("webhook verification failed: {reason}: {detail}")]
+    WebhookVerification {
+        /// Which check failed.
+        reason: crate::webhook::WebhookFailure,
+        /// What was measured (e.g. how far the timestamp is from now); no secret.
+        detail: String,
+    },
     /// A bug in this library (for example a caught panic). Please report it.
     #[error("internal error: {message}")]
     Internal {
@@ -156,6 +173,7 @@ impl Error {
             Error::Transport { .. } => "transport",
             Error::Timeout { .. } => "timeout",
             Error::Decode { .. } => "decode",
+            Error::WebhookVerification { .. } => "webhook_verification",
             Error::Internal { .. } => "internal",
         }
     }
@@ -184,7 +202,10 @@ impl Error {
             Error::Api(e) | Error::NotFound(e) | Error::Unauthorized(e) | Error::RateLimited { error: e, .. } => {
                 e.attempts = n
             }
-            Error::InvalidInput { .. } | Error::Decode { .. } | Error::Internal { .. } => {}
+            Error::InvalidInput { .. }
+            | Error::Decode { .. }
+            | Error::WebhookVerification { .. }
+            | Error::Internal { .. } => {}
         }
         self
     }

@@ -87,6 +87,9 @@ identity! {
     DirectoryUser => "DirectoryUser" { "id": |u| &u.id, "email": |u| &u.email, "state": |u| u.state.as_str() }
     DirectoryGroup => "DirectoryGroup" { "id": |g| &g.id, "name": |g| &g.name }
     DirectoryRole => "InlineRole" { "slug": |r| &r.slug }
+    crate::Directory => "Directory" { "id": |d| &d.id, "name": |d| &d.name, "state": |d| &d.state }
+    crate::DirectoryToken => "DirectoryToken" { "id": |t| &t.id, "directory_id": |t| &t.directory_id }
+    crate::DirectoryEvent => "DirectoryEvent" { "id": |e| &e.id, "event": |e| &e.event }
 }
 
 impl Identity for PreparedRequest {

@@ -23,6 +23,7 @@ pub mod canon_json;
 mod client;
 pub mod date;
 pub mod decode;
+pub mod directory;
 pub mod envelope;
 mod error;
 pub mod identity;
@@ -34,6 +35,7 @@ mod params;
 pub mod runtime;
 mod secret;
 pub mod sign;
+pub mod webhook;
 
 pub use client::diagnosis as client_diagnosis;
 pub use client::retry::{self, RetryPolicy};
@@ -41,6 +43,9 @@ pub use client::{
     CaSource, Client, ClientConfig, ClientOptions, DEFAULT_DEADLINE, DEFAULT_MAX_CONNECTIONS, DEFAULT_PAGE_SIZE,
     DEFAULT_PREFETCH, MAX_PAGE_SIZE, MAX_PREFETCH, MAX_SECONDS, PageCount, PreparedRequest, Preview, RetryMode, Scheme,
     UserCursor, blocking, count, install_crypto_provider, is_loopback, page_size, path_id, seconds,
+};
+pub use directory::{
+    Directory, DirectoryClient, DirectoryConfig, DirectoryEvent, DirectoryToken, EventKind, ListCursor, parse_event,
 };
 pub use error::{ApiError, EXCERPT_LIMIT, Error, Result};
 pub use limits::{RateLimits, RequestClass};
@@ -53,6 +58,7 @@ pub use models::{
 pub use params::{ParamValue, Params};
 pub use secret::Secret;
 pub use sign::{Body, SigVersion, SignOptions, SignedRequest, Signer, sign_request};
+pub use webhook::{WebhookFailure, compute_webhook_signature, verify_webhook};
 
 /// The repository README's Rust examples, compiled as doctests so they cannot rot.
 #[doc = include_str!("../../README.md")]

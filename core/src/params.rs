@@ -71,6 +71,13 @@ impl Params {
         self
     }
 
+    /// Removes `name`; true when it was set.
+    pub fn remove(&mut self, name: &str) -> bool {
+        let before = self.entries.len();
+        self.entries.retain(|(k, _)| k != name);
+        self.entries.len() != before
+    }
+
     /// Builder form of [`Params::insert`].
     pub fn with(mut self, name: impl Into<String>, value: impl Into<ParamValue>) -> Self {
         self.insert(name, value);

@@ -22,6 +22,8 @@
 mod auth;
 mod ca_file;
 mod control;
+mod directory_api;
+mod dsync;
 mod error;
 mod fault;
 mod form;
@@ -82,6 +84,9 @@ pub struct EmulatorConfig {
     /// Largest accepted difference between the request's `Date` and the clock (default 300 s);
     /// beyond it the request is refused with 401 / 40103.
     pub max_clock_skew: Duration,
+    /// The key directory API clients send as `Authorization: Bearer` (default: `sk_test_` and
+    /// 24 random alphanumerics).
+    pub directory_api_key: String,
     /// Seconds the emulator's clock runs ahead of this machine's (negative: behind), default 0:
     /// used to check request dates and written in every answer's `Date` header, to test how a
     /// client copes with clock skew.
@@ -119,6 +124,7 @@ impl std::fmt::Debug for EmulatorConfig {
         f.debug_struct("EmulatorConfig")
             .field("ikey", &self.ikey)
             .field("skey", &"***")
+            .field("directory_api_key", &"***")
             .field("tls", &self.tls)
             .field("bind", &self.bind)
             .field("port", &self.port)
@@ -143,6 +149,7 @@ impl Default for EmulatorConfig {
         EmulatorConfig {
             ikey: ids::random_ikey(),
             skey: ids::random_skey(),
+            directory_api_key: format!("sk_test_{}", ids::random_skey().chars().take(24).collect::<String>()),
             tls: true,
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
@@ -180,6 +187,8 @@ pub struct RecordedRequest {
 pub(crate) struct Shared {
     pub(crate) ikey: String,
     pub(crate) skey: Secret,
+    pub(crate) directory_api_key: Secret,
+    pub(crate) dsync: dsync::Dsync,
     pub(crate) max_clock_skew: Duration,
     pub(crate) clock_offset: i64,
     pub(crate) api_hostname: Option<String>,
@@ -256,6 +265,8 @@ impl Emulator {
         let shared = Arc::new(Shared {
             ikey: config.ikey.clone(),
             skey: Secret::new(config.skey.clone()),
+            directory_api_key: Secret::new(config.directory_api_key.clone()),
+            dsync: dsync::Dsync::default(),
             max_clock_skew: config.max_clock_skew,
             clock_offset: config.clock_offset,
             api_hostname: config.api_hostname.clone(),
@@ -421,9 +432,57 @@ impl Emulator {
     }
 
     /// Sets the users of the directory `directory_key` (replacing any earlier ones), for
-    /// `POST /admin/v1/users/directorysync/{directory_key}/syncuser`.
+    /// `POST /admin/v1/users/directorysync/{directory_key}/syncuser` and the directory API.
+    /// Replacing a directory records (and sends to the webhook) an event per user created,
+    /// updated or deleted.
     pub fn add_directory(&self, directory_key: &str, users: Vec<DirectoryUser>) {
-        self.shared.write().set_directory(directory_key, users);
+        let old = self.shared.write().set_directory(directory_key, users.clone());
+        if let Some(old) = old {
+            self.shared.dsync.record_changes(&old, &users, self.shared.now());
+        }
+    }
+
+    /// Adds a user to a directory, or replaces the one with the same `id`: records (and sends to
+    /// the webhook) `dsync.user.created` or `dsync.user.updated` with `previous_attributes`.
+    pub fn put_directory_user(&self, directory_key: &str, user: DirectoryUser) {
+        let old = self.shared.write().put_directory_user(directory_key, user.clone());
+        let old: Vec<DirectoryUser> = old.into_iter().collect();
+        self.shared.dsync.record_changes(&old, std::slice::from_ref(&user), self.shared.now());
+    }
+
+    /// The key directory API clients must send (`Authorization: Bearer`).
+    pub fn directory_api_key(&self) -> &str {
+        self.shared.directory_api_key.expose()
+    }
+
+    /// A directory client configuration ready to use: host, API key, scheme, and (TLS) the CA pinned.
+    pub fn directory_client_config(&self) -> duo_directory::DirectoryConfig {
+        let mut config = duo_directory::DirectoryConfig::new(self.shared.directory_api_key.clone());
+        config.host = self.host();
+        config.scheme = self.scheme;
+        if let Some(pem) = self.ca_cert_pem() {
+            config.ca_certs = Some(pem.as_bytes().to_vec());
+            config.ca_pinning = true;
+        }
+        config
+    }
+
+    /// POSTs every later directory event to `url`, signed with `secret` as WorkOS signs webhooks
+    /// (`None` stops). POSTs go one at a time, in order, signed at the emulator's clock.
+    pub fn set_webhook(&self, url: Option<&str>, secret: &str) {
+        let shared = Arc::downgrade(&self.shared);
+        let clock = move || shared.upgrade().map(|s| s.now()).unwrap_or_else(std::time::SystemTime::now);
+        self.shared.dsync.set_webhook(url.map(|u| (u.to_string(), Secret::new(secret))), clock);
+    }
+
+    /// Each webhook POST so far: (event id, HTTP status answered, or 0 when the POST failed).
+    pub fn webhook_deliveries(&self) -> Vec<(String, u16)> {
+        self.shared.dsync.deliveries()
+    }
+
+    /// Every directory event recorded so far (as `GET /events` serves them), oldest first, as JSON.
+    pub fn directory_events(&self) -> Vec<String> {
+        self.shared.dsync.events().iter().map(|e| e.to_string()).collect()
     }
 
     /// The users of a directory, if it exists.
@@ -434,7 +493,9 @@ impl Emulator {
     /// Removes the user `username` (as [`DirectoryUser::username`] reports it, or its email) from a
     /// directory; true when one was removed.
     pub fn remove_directory_user(&self, directory_key: &str, username: &str) -> bool {
-        self.shared.write().remove_directory_user(directory_key, username)
+        let removed = self.shared.write().remove_directory_user(directory_key, username);
+        self.shared.dsync.record_changes(&removed, &[], self.shared.now());
+        !removed.is_empty()
     }
 
     /// Queues a fault; queued faults apply to the next requests in order.

@@ -186,6 +186,11 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     if !shared.control.admit() {
         return finish(&shared, record, too_many_requests(None));
     }
+    if crate::directory_api::serves(&record.path) {
+        let authorization = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let reply = crate::directory_api::handle(&shared, &record.method, &record.path, authorization, &record.params);
+        return finish(&shared, record, reply);
+    }
     let incoming = Incoming {
         headers: &parts.headers,
         uri: &parts.uri,

@@ -55,6 +55,7 @@ fn describe(emulator: &Emulator, json: bool) -> String {
             "host": emulator.host(),
             "ikey": emulator.ikey(),
             "skey": emulator.skey(),
+            "directory_api_key": emulator.directory_api_key(),
             "ca_cert_path": ca,
             "scheme": emulator.scheme().as_str(),
             "users": emulator.user_count(),
@@ -62,11 +63,12 @@ fn describe(emulator: &Emulator, json: bool) -> String {
         .to_string()
     } else {
         let mut text = format!(
-            "Duo Admin API emulator listening on {}\n  host:         {}\n  ikey:         {}\n  skey:         {}\n",
+            "Duo Admin API emulator listening on {}\n  host:         {}\n  ikey:         {}\n  skey:         {}\n  directory API key: {}\n",
             emulator.base_url(),
             emulator.host(),
             emulator.ikey(),
-            emulator.skey()
+            emulator.skey(),
+            emulator.directory_api_key()
         );
         match ca {
             Some(path) => text.push_str(&format!("  ca_cert_path: {path}\n")),

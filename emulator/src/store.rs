@@ -189,9 +189,29 @@ impl Store {
         }
     }
 
-    /// Replaces a directory's users.
-    pub(crate) fn set_directory(&mut self, key: &str, users: Vec<DirectoryUser>) {
-        self.directories.insert(key.to_string(), users);
+    /// Replaces a directory's users; returns the earlier ones.
+    pub(crate) fn set_directory(&mut self, key: &str, users: Vec<DirectoryUser>) -> Option<Vec<DirectoryUser>> {
+        self.directories.insert(key.to_string(), users)
+    }
+
+    /// Every directory (key, users), by key.
+    pub(crate) fn directories(&self) -> Vec<(String, Vec<DirectoryUser>)> {
+        let mut all: Vec<_> = self.directories.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all
+    }
+
+    /// Inserts or replaces (by id, keeping its place) a directory user, creating the directory
+    /// when needed; returns the user it replaced.
+    pub(crate) fn put_directory_user(&mut self, key: &str, user: DirectoryUser) -> Option<DirectoryUser> {
+        let users = self.directories.entry(key.to_string()).or_default();
+        match users.iter_mut().find(|u| u.id == user.id) {
+            Some(slot) => Some(std::mem::replace(slot, user)),
+            None => {
+                users.push(user);
+                None
+            }
+        }
     }
 
     /// A directory's users.
@@ -199,12 +219,12 @@ impl Store {
         self.directories.get(key).map(Vec::as_slice)
     }
 
-    /// Removes a user from a directory; true when one was removed.
-    pub(crate) fn remove_directory_user(&mut self, key: &str, username: &str) -> bool {
-        let Some(users) = self.directories.get_mut(key) else { return false };
-        let before = users.len();
-        users.retain(|u| !directory_user_matches(u, username));
-        users.len() != before
+    /// Removes the users `username` names from a directory; returns them.
+    pub(crate) fn remove_directory_user(&mut self, key: &str, username: &str) -> Vec<DirectoryUser> {
+        let Some(users) = self.directories.get_mut(key) else { return Vec::new() };
+        let (removed, kept) = std::mem::take(users).into_iter().partition(|u| directory_user_matches(u, username));
+        *users = kept;
+        removed
     }
 }
 

@@ -202,7 +202,7 @@ fn check_key_shapes(ikey: &str, skey: &Secret) -> Result<()> {
     ))
 }
 
-fn validate_host(host: &str) -> Result<()> {
+pub(crate) fn validate_host(host: &str) -> Result<()> {
     if host.is_empty() {
         return Err(Error::invalid("host", "is empty"));
     }

@@ -5,12 +5,13 @@ mod config;
 mod cursor;
 pub mod diagnosis;
 mod options;
-mod pacing;
+pub(crate) mod pacing;
 mod preview;
 mod request;
 pub mod retry;
-mod transport;
+pub(crate) mod transport;
 
+pub(crate) use config::validate_host;
 pub use config::{
     ClientConfig, DEFAULT_DEADLINE, DEFAULT_MAX_CONNECTIONS, DEFAULT_PREFETCH, MAX_PREFETCH, Scheme, is_loopback,
 };
@@ -54,13 +55,36 @@ struct Inner {
 
 /// One process's HTTP client and its connection gate.
 pub(crate) struct Transport {
-    pid: u32,
+    pub(crate) pid: u32,
     pub(crate) http: reqwest::Client,
     pub(crate) gate: transport::Gate,
 }
 
+/// What a connection pool is built from (the Duo and the directory clients alike).
+pub(crate) struct HttpSettings<'a> {
+    pub(crate) timeout: std::time::Duration,
+    pub(crate) max_connections: usize,
+    pub(crate) scheme: Scheme,
+    pub(crate) ca_certs: Option<&'a [u8]>,
+    pub(crate) ca_pinning: bool,
+    pub(crate) proxy: Option<&'a str>,
+}
+
+impl ClientConfig {
+    pub(crate) fn http(&self) -> HttpSettings<'_> {
+        HttpSettings {
+            timeout: self.timeout,
+            max_connections: self.max_connections,
+            scheme: self.scheme,
+            ca_certs: self.ca_certs.as_deref(),
+            ca_pinning: self.ca_pinning,
+            proxy: self.proxy.as_deref(),
+        }
+    }
+}
+
 impl Transport {
-    fn new(config: &ClientConfig, user_agent: &str) -> Result<Transport> {
+    pub(crate) fn new(config: &HttpSettings<'_>, user_agent: &str) -> Result<Transport> {
         install_crypto_provider();
         let mut builder = reqwest::Client::builder()
             .user_agent(user_agent)
@@ -68,10 +92,10 @@ impl Transport {
             .connect_timeout(config.timeout.min(CONNECT_TIMEOUT))
             .pool_max_idle_per_host(config.max_connections)
             .pool_idle_timeout(std::time::Duration::from_secs(60));
-        if config.scheme == config::Scheme::Https {
+        if config.scheme == Scheme::Https {
             builder = builder.https_only(true);
         }
-        if let Some(pem) = &config.ca_certs {
+        if let Some(pem) = config.ca_certs {
             let certs = reqwest::Certificate::from_pem_bundle(pem)
                 .map_err(|e| Error::invalid("ca_certs", format!("not a PEM certificate bundle: {e}")))?;
             if certs.is_empty() {
@@ -79,7 +103,7 @@ impl Transport {
             }
             builder = if config.ca_pinning { builder.tls_certs_only(certs) } else { builder.tls_certs_merge(certs) };
         }
-        if let Some(proxy) = &config.proxy {
+        if let Some(proxy) = config.proxy {
             let proxy = reqwest::Proxy::https(proxy).map_err(|_| {
                 Error::invalid("proxy", format!("{proxy:?} is not a proxy URL such as http://proxy:3128"))
             })?;
@@ -103,7 +127,7 @@ impl Client {
         config.validate()?;
         let signer = Signer::new(&config.ikey, &config.skey)?;
         let user_agent = config.user_agent_string();
-        let transport = Transport::new(&config, &user_agent)?;
+        let transport = Transport::new(&config.http(), &user_agent)?;
         let base_url = format!("{}://{}", config.scheme.as_str(), config.host);
         let pacer = pacing::Pacer::new(
             config.retry_mode,
@@ -128,7 +152,7 @@ impl Client {
         if current.pid == std::process::id() {
             return Ok(current);
         }
-        let fresh = Arc::new(Transport::new(&self.inner.config, &self.inner.user_agent)?);
+        let fresh = Arc::new(Transport::new(&self.inner.config.http(), &self.inner.user_agent)?);
         *self.inner.transport.write().unwrap_or_else(|p| p.into_inner()) = fresh.clone();
         Ok(fresh)
     }

@@ -75,51 +75,68 @@ const PROBE_SHARE: u32 = 6;
 /// The three buckets of a client.
 #[derive(Debug)]
 pub(crate) struct Pacer {
-    buckets: [Mutex<Bucket>; 3],
+    lanes: [std::sync::Arc<Lane>; 3],
 }
 
 impl Pacer {
     /// Buckets for `mode`, with the caller's fixed rates (requests per minute, by class).
     pub(crate) fn new(mode: RetryMode, per_minute: [Option<u32>; 3]) -> Pacer {
-        Pacer { buckets: per_minute.map(|rate| Mutex::new(Bucket::new(mode == RetryMode::Adaptive, rate))) }
+        Pacer { lanes: per_minute.map(|rate| std::sync::Arc::new(Lane::new(mode, rate))) }
     }
 
-    fn bucket(&self, class: RequestClass) -> MutexGuard<'_, Bucket> {
-        let slot = match class {
-            RequestClass::Pages => &self.buckets[0],
-            RequestClass::Reads => &self.buckets[1],
-            RequestClass::Writes => &self.buckets[2],
-        };
-        slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Takes a turn to send now (the send time, the ticket for [`Pacer::answered`]), or says how
-    /// long to wait before asking again.
-    pub(crate) fn reserve(&self, class: RequestClass, now: Instant) -> std::result::Result<Instant, Duration> {
-        self.bucket(class).reserve(now)
-    }
-
-    /// Reports the answer to a request sent at `sent_at`: `throttled` for a 429.
-    pub(crate) fn answered(
-        &self,
-        class: RequestClass,
-        sent_at: Instant,
-        now: Instant,
-        throttled: bool,
-        retry_after: Option<Duration>,
-    ) {
-        let mut bucket = self.bucket(class);
-        if throttled { bucket.throttled(sent_at, now, retry_after) } else { bucket.succeeded(sent_at, now) }
-    }
-
-    /// How long until the class's next turn (zero when one is free now).
-    pub(crate) fn pending(&self, class: RequestClass, now: Instant) -> Duration {
-        self.bucket(class).next_free.map(|at| at.saturating_duration_since(now)).unwrap_or_default()
+    /// The lane of `class`.
+    pub(crate) fn lane(&self, class: RequestClass) -> &std::sync::Arc<Lane> {
+        let [pages, reads, writes] = &self.lanes;
+        match class {
+            RequestClass::Pages => pages,
+            RequestClass::Reads => reads,
+            RequestClass::Writes => writes,
+        }
     }
 
     /// The rate the class is paced at now, in requests per minute (`None`: unlimited).
     pub(crate) fn per_minute(&self, class: RequestClass) -> Option<f64> {
-        self.bucket(class).interval().map(|i| 60.0 / i.as_secs_f64())
+        self.lane(class).per_minute()
+    }
+}
+
+/// One paced stream of requests (a Duo request class, or one directory's `/directory_users`):
+/// a bucket behind a lock, shared by every request of the stream.
+#[derive(Debug)]
+pub(crate) struct Lane {
+    bucket: Mutex<Bucket>,
+}
+
+impl Lane {
+    /// A lane for `mode`, with an optional fixed rate (requests per minute).
+    pub(crate) fn new(mode: RetryMode, per_minute: Option<u32>) -> Lane {
+        Lane { bucket: Mutex::new(Bucket::new(mode == RetryMode::Adaptive, per_minute)) }
+    }
+
+    fn bucket(&self) -> MutexGuard<'_, Bucket> {
+        self.bucket.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Takes a turn to send now (the send time, the ticket for [`Lane::answered`]), or says how
+    /// long to wait before asking again.
+    pub(crate) fn reserve(&self, now: Instant) -> std::result::Result<Instant, Duration> {
+        self.bucket().reserve(now)
+    }
+
+    /// Reports the answer to a request sent at `sent_at`: `throttled` for a 429.
+    pub(crate) fn answered(&self, sent_at: Instant, now: Instant, throttled: bool, retry_after: Option<Duration>) {
+        let mut bucket = self.bucket();
+        if throttled { bucket.throttled(sent_at, now, retry_after) } else { bucket.succeeded(sent_at, now) }
+    }
+
+    /// How long until the lane's next turn (zero when one is free now).
+    pub(crate) fn pending(&self, now: Instant) -> Duration {
+        self.bucket().next_free.map(|at| at.saturating_duration_since(now)).unwrap_or_default()
+    }
+
+    /// The rate the lane is paced at now, in requests per minute (`None`: unlimited).
+    pub(crate) fn per_minute(&self) -> Option<f64> {
+        self.bucket().interval().map(|i| 60.0 / i.as_secs_f64())
     }
 }
 

@@ -1,13 +1,14 @@
 //! Sending a prepared request: signing each attempt afresh, pacing connections, retrying on the
 //! schedules of [`super::retry`], and classifying failures.
 
-use super::Client;
-use super::pacing::RetryMode;
+use super::pacing::{Lane, RetryMode};
 use super::request::PreparedRequest;
+use super::{Client, Transport};
 use crate::envelope::{self, Envelope};
 use crate::error::{Error, Result};
 use crate::sign::SignOptions;
 use bytes::Bytes;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 use tracing::Instrument;
 
@@ -92,126 +93,65 @@ impl Client {
 
     /// Sends `request` (retrying as configured) and returns the final answer.
     pub(crate) async fn send(&self, request: &PreparedRequest) -> Result<Sent> {
+        send(self, request).await
+    }
+}
+
+/// What one API needs from the shared sending loop: its settings, connection pool, pacing lane,
+/// how an attempt is authorized (Duo's signature, a Bearer key) and how a failure answer reads.
+/// The loop itself (pacing, deadline, retry schedules, timeouts, failure classes) is [`send`],
+/// one for every API, so the Duo and the directory clients behave alike.
+pub(crate) trait Endpoint: Sync {
+    /// Retry policy, retry mode, deadline and per-attempt timeout.
+    fn settings(&self) -> Settings<'_>;
+    /// This process's connection pool.
+    fn transport(&self) -> Result<Arc<Transport>>;
+    /// The pacing lane `request` waits in, and its name for messages.
+    fn lane(&self, request: &PreparedRequest) -> (Arc<Lane>, &'static str);
+    /// The URL and headers of one attempt (signed afresh for Duo).
+    fn authorize(&self, request: &PreparedRequest) -> Result<Outgoing>;
+    /// The error a failure answer (status >= 400, or a 200 that is not the API's shape) stands for.
+    fn failure(&self, status: u16, body: &Bytes) -> Error;
+}
+
+/// The settings [`send`] reads.
+pub(crate) struct Settings<'a> {
+    pub(crate) retry: &'a super::retry::RetryPolicy,
+    pub(crate) retry_mode: RetryMode,
+    pub(crate) deadline: Option<Duration>,
+    pub(crate) timeout: Duration,
+}
+
+/// One attempt's URL, headers and body.
+pub(crate) struct Outgoing {
+    pub(crate) url: String,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Option<(&'static str, String)>,
+}
+
+impl Endpoint for Client {
+    fn settings(&self) -> Settings<'_> {
         let config = &self.inner.config;
-        let policy = &config.retry;
-        let pacer = &self.inner.pacer;
-        let class = request.class();
-        let adaptive = config.retry_mode == RetryMode::Adaptive;
-        let deadline = config.deadline.map(|d| Instant::now() + d);
-        let (mut attempt, mut throttled, mut connect_failures, mut timeouts) = (0u32, 0u32, 0u32, 0u32);
-        // 429s answered in adaptive mode: waits in the bucket, bounded by the deadline, not by `max_retries`.
-        let mut paced = 0u32;
-        let mut last_error: Option<(Error, Option<Duration>)> = None;
-        loop {
-            let sent_at = loop {
-                let wait = match pacer.reserve(class, Instant::now()) {
-                    Ok(sent_at) => break sent_at,
-                    Err(wait) => wait,
-                };
-                if deadline.is_some_and(|deadline| Instant::now() + wait >= deadline) {
-                    return Err(match last_error {
-                        Some((error, retry_after)) => finalize(error, attempt, retry_after),
-                        None => Error::Timeout {
-                            message: format!(
-                                "{} {}: not sent: the pacing of {} would wait {:.1} s, past the deadline",
-                                request.method,
-                                request.path,
-                                class.as_str(),
-                                wait.as_secs_f64()
-                            ),
-                            attempts: attempt,
-                        },
-                    });
-                }
-                tokio::time::sleep(wait).await;
-            };
-            attempt += 1;
-            let span = tracing::debug_span!(
-                "duo_request",
-                method = %request.method,
-                path = %request.path,
-                attempt,
-                status = tracing::field::Empty,
-                duration_ms = tracing::field::Empty,
-            );
-            let outcome = self.attempt(request, deadline).instrument(span).await;
-            let rate_limited =
-                matches!(&outcome, Ok(Attempt::Throttled { error: Error::Api(api), .. }) if api.status == 429);
-            match &outcome {
-                Ok(Attempt::Done(..)) => pacer.answered(class, sent_at, Instant::now(), false, None),
-                Ok(Attempt::Throttled { retry_after, .. }) if rate_limited => {
-                    pacer.answered(class, sent_at, Instant::now(), true, retry_after.map(|w| w.min(policy.max_wait)));
-                }
-                _ => {}
-            }
-            let (error, wait, max_attempts) = match outcome {
-                Ok(Attempt::Done(status, body, server_date)) => {
-                    return Ok(Sent { status, body, attempts: attempt, server_date });
-                }
-                Ok(Attempt::Throttled { error, retry_after }) if rate_limited && adaptive => {
-                    if policy.max_retries == 0 {
-                        return Err(finalize(error, attempt, retry_after));
-                    }
-                    paced += 1;
-                    let wait = match retry_after {
-                        Some(after) => after.min(policy.max_wait),
-                        None => pacer.pending(class, Instant::now()),
-                    };
-                    log_retry(request, &error, attempt, 0, wait);
-                    last_error = Some((error, retry_after));
-                    continue;
-                }
-                Ok(Attempt::Throttled { error, retry_after }) => {
-                    if throttled >= policy.max_retries {
-                        return Err(finalize(error, attempt, retry_after));
-                    }
-                    throttled += 1;
-                    (error, policy.backoff(throttled - 1, retry_after), policy.max_retries + 1)
-                }
-                Ok(Attempt::TimedOut(error)) => {
-                    if timeouts >= policy.connect_retries.min(1) || attempt - paced > policy.max_retries {
-                        return Err(error.with_attempts(attempt));
-                    }
-                    timeouts += 1;
-                    (error, policy.connect_backoff(0), attempt + 1)
-                }
-                Ok(Attempt::ConnectFailed(error)) => {
-                    if connect_failures >= policy.connect_retries || attempt - paced > policy.max_retries {
-                        return Err(error.with_attempts(attempt));
-                    }
-                    connect_failures += 1;
-                    (error, policy.connect_backoff(connect_failures - 1), policy.connect_retries + 1)
-                }
-                Err(error) => return Err(error.with_attempts(attempt)),
-            };
-            if deadline.is_some_and(|deadline| Instant::now() + wait >= deadline) {
-                return Err(finalize(error, attempt, None));
-            }
-            log_retry(request, &error, attempt, max_attempts, wait);
-            last_error = None;
-            tokio::time::sleep(wait).await;
+        Settings {
+            retry: &config.retry,
+            retry_mode: config.retry_mode,
+            deadline: config.deadline,
+            timeout: config.timeout,
         }
     }
 
-    async fn attempt(&self, request: &PreparedRequest, deadline: Option<Instant>) -> Result<Attempt> {
+    fn transport(&self) -> Result<Arc<Transport>> {
+        Client::transport(self)
+    }
+
+    fn lane(&self, request: &PreparedRequest) -> (Arc<Lane>, &'static str) {
+        let class = request.class();
+        (self.inner.pacer.lane(class).clone(), class.as_str())
+    }
+
+    fn authorize(&self, request: &PreparedRequest) -> Result<Outgoing> {
         let inner = &self.inner;
         let config = &inner.config;
-        let mut timeout = config.timeout;
-        if let Some(deadline) = deadline {
-            timeout = timeout.min(deadline.saturating_duration_since(Instant::now()));
-        }
-        let what = || format!("{} {}", request.method, request.path);
-        let transport = self.transport()?;
-        let Ok(Ok(_permit)) = tokio::time::timeout(timeout, transport.gate.permits.acquire()).await else {
-            return Err(Error::Timeout {
-                message: format!(
-                    "{}: not sent: no connection to the host became free within {:.1} s",
-                    what(),
-                    timeout.as_secs_f64()
-                ),
-                attempts: 1,
-            });
-        };
         let signed = inner.signer.sign(
             &request.method,
             &config.host,
@@ -226,51 +166,182 @@ impl Client {
             url.push('?');
             url.push_str(&signed.query);
         }
-        let method = reqwest::Method::from_bytes(request.method.as_bytes())
-            .map_err(|_| Error::invalid("method", format!("{:?} is not an HTTP method", request.method)))?;
-        let mut builder = transport
-            .http
-            .request(method, url)
-            .header("Date", &signed.date)
-            .header("Authorization", &signed.authorization)
-            .timeout(timeout);
-        if let Some(body) = signed.body {
-            builder = builder.header("Content-Type", body.content_type()).body(body.text().to_owned());
-        }
-        let started = Instant::now();
-        let span = tracing::Span::current();
-        let response = match builder.send().await {
-            Ok(r) => r,
-            Err(e) => return classify_send_error(request, &e, timeout),
-        };
-        transport.gate.open(response.version());
-        let status = response.status().as_u16();
-        span.record("status", status);
-        let server_date = response
-            .headers()
-            .get(reqwest::header::DATE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(crate::date::parse_rfc2822_date);
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| super::retry::parse_retry_after(v, SystemTime::now()));
-        let body = match response.bytes().await {
-            Ok(b) => b,
-            Err(e) => return classify_send_error(request, &e, timeout),
-        };
-        span.record("duration_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
-        // 429 for any method (Duo refused it before doing anything); 502-504 only for reads.
-        if status == 429 || (request.idempotent() && matches!(status, 502..=504)) {
-            let error = match envelope::parse(status, &body) {
-                Err(e) => e,
-                Ok(_) => Error::Transport { message: format!("HTTP {status}"), sent: true, attempts: 1 },
-            };
-            return Ok(Attempt::Throttled { error, retry_after });
-        }
-        Ok(Attempt::Done(status, body, server_date))
+        let body = signed.body.map(|body| (body.content_type(), body.text().to_owned()));
+        Ok(Outgoing { url, headers: vec![("Date", signed.date), ("Authorization", signed.authorization)], body })
     }
+
+    fn failure(&self, status: u16, body: &Bytes) -> Error {
+        match envelope::parse(status, body) {
+            Err(e) => e,
+            Ok(_) => Error::Transport { message: format!("HTTP {status}"), sent: true, attempts: 1 },
+        }
+    }
+}
+
+/// Sends `request` through `endpoint` (pacing, retrying as configured) and returns the final answer.
+pub(crate) async fn send<E: Endpoint>(endpoint: &E, request: &PreparedRequest) -> Result<Sent> {
+    let settings = endpoint.settings();
+    let policy = settings.retry;
+    let (lane, lane_name) = endpoint.lane(request);
+    let adaptive = settings.retry_mode == RetryMode::Adaptive;
+    let deadline = settings.deadline.map(|d| Instant::now() + d);
+    let (mut attempt, mut throttled, mut connect_failures, mut timeouts) = (0u32, 0u32, 0u32, 0u32);
+    // 429s answered in adaptive mode: waits in the bucket, bounded by the deadline, not by `max_retries`.
+    let mut paced = 0u32;
+    let mut last_error: Option<(Error, Option<Duration>)> = None;
+    loop {
+        let sent_at = loop {
+            let wait = match lane.reserve(Instant::now()) {
+                Ok(sent_at) => break sent_at,
+                Err(wait) => wait,
+            };
+            if deadline.is_some_and(|deadline| Instant::now() + wait >= deadline) {
+                return Err(match last_error {
+                    Some((error, retry_after)) => finalize(error, attempt, retry_after),
+                    None => Error::Timeout {
+                        message: format!(
+                            "{} {}: not sent: the pacing of {} would wait {:.1} s, past the deadline",
+                            request.method,
+                            request.path,
+                            lane_name,
+                            wait.as_secs_f64()
+                        ),
+                        attempts: attempt,
+                    },
+                });
+            }
+            tokio::time::sleep(wait).await;
+        };
+        attempt += 1;
+        let span = tracing::debug_span!(
+            "duo_request",
+            method = %request.method,
+            path = %request.path,
+            attempt,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let outcome = attempt_once(endpoint, &settings, request, deadline).instrument(span).await;
+        let rate_limited =
+            matches!(&outcome, Ok(Attempt::Throttled { error: Error::Api(api), .. }) if api.status == 429);
+        match &outcome {
+            Ok(Attempt::Done(..)) => lane.answered(sent_at, Instant::now(), false, None),
+            Ok(Attempt::Throttled { retry_after, .. }) if rate_limited => {
+                lane.answered(sent_at, Instant::now(), true, retry_after.map(|w| w.min(policy.max_wait)));
+            }
+            _ => {}
+        }
+        let (error, wait, max_attempts) = match outcome {
+            Ok(Attempt::Done(status, body, server_date)) => {
+                return Ok(Sent { status, body, attempts: attempt, server_date });
+            }
+            Ok(Attempt::Throttled { error, retry_after }) if rate_limited && adaptive => {
+                if policy.max_retries == 0 {
+                    return Err(finalize(error, attempt, retry_after));
+                }
+                paced += 1;
+                let wait = match retry_after {
+                    Some(after) => after.min(policy.max_wait),
+                    None => lane.pending(Instant::now()),
+                };
+                log_retry(request, &error, attempt, 0, wait);
+                last_error = Some((error, retry_after));
+                continue;
+            }
+            Ok(Attempt::Throttled { error, retry_after }) => {
+                if throttled >= policy.max_retries {
+                    return Err(finalize(error, attempt, retry_after));
+                }
+                throttled += 1;
+                (error, policy.backoff(throttled - 1, retry_after), policy.max_retries + 1)
+            }
+            Ok(Attempt::TimedOut(error)) => {
+                if timeouts >= policy.connect_retries.min(1) || attempt - paced > policy.max_retries {
+                    return Err(error.with_attempts(attempt));
+                }
+                timeouts += 1;
+                (error, policy.connect_backoff(0), attempt + 1)
+            }
+            Ok(Attempt::ConnectFailed(error)) => {
+                if connect_failures >= policy.connect_retries || attempt - paced > policy.max_retries {
+                    return Err(error.with_attempts(attempt));
+                }
+                connect_failures += 1;
+                (error, policy.connect_backoff(connect_failures - 1), policy.connect_retries + 1)
+            }
+            Err(error) => return Err(error.with_attempts(attempt)),
+        };
+        if deadline.is_some_and(|deadline| Instant::now() + wait >= deadline) {
+            return Err(finalize(error, attempt, None));
+        }
+        log_retry(request, &error, attempt, max_attempts, wait);
+        last_error = None;
+        tokio::time::sleep(wait).await;
+    }
+}
+
+async fn attempt_once<E: Endpoint>(
+    endpoint: &E,
+    settings: &Settings<'_>,
+    request: &PreparedRequest,
+    deadline: Option<Instant>,
+) -> Result<Attempt> {
+    let mut timeout = settings.timeout;
+    if let Some(deadline) = deadline {
+        timeout = timeout.min(deadline.saturating_duration_since(Instant::now()));
+    }
+    let what = || format!("{} {}", request.method, request.path);
+    let transport = endpoint.transport()?;
+    let Ok(Ok(_permit)) = tokio::time::timeout(timeout, transport.gate.permits.acquire()).await else {
+        return Err(Error::Timeout {
+            message: format!(
+                "{}: not sent: no connection to the host became free within {:.1} s",
+                what(),
+                timeout.as_secs_f64()
+            ),
+            attempts: 1,
+        });
+    };
+    let outgoing = endpoint.authorize(request)?;
+    let method = reqwest::Method::from_bytes(request.method.as_bytes())
+        .map_err(|_| Error::invalid("method", format!("{:?} is not an HTTP method", request.method)))?;
+    let mut builder = transport.http.request(method, outgoing.url).timeout(timeout);
+    for (name, value) in outgoing.headers {
+        builder = builder.header(name, value);
+    }
+    if let Some((content_type, body)) = outgoing.body {
+        builder = builder.header("Content-Type", content_type).body(body);
+    }
+    let started = Instant::now();
+    let span = tracing::Span::current();
+    let response = match builder.send().await {
+        Ok(r) => r,
+        Err(e) => return classify_send_error(request, &e, timeout),
+    };
+    transport.gate.open(response.version());
+    let status = response.status().as_u16();
+    span.record("status", status);
+    let server_date = response
+        .headers()
+        .get(reqwest::header::DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::date::parse_rfc2822_date);
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| super::retry::parse_retry_after(v, SystemTime::now()));
+    let body = match response.bytes().await {
+        Ok(b) => b,
+        Err(e) => return classify_send_error(request, &e, timeout),
+    };
+    span.record("duration_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+    // 429 for any method (Duo refused it before doing anything); 502-504 only for reads.
+    if status == 429 || (request.idempotent() && matches!(status, 502..=504)) {
+        let error = endpoint.failure(status, &body);
+        return Ok(Attempt::Throttled { error, retry_after });
+    }
+    Ok(Attempt::Done(status, body, server_date))
 }
 
 /// A failure before an answer. A connection that could not be made never carried the request,

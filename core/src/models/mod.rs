@@ -4,6 +4,7 @@ mod directory;
 mod lossless;
 mod status;
 mod user;
+pub(crate) use user::json_methods;
 mod write;
 
 pub use directory::{DirectoryGroup, DirectoryRole, DirectoryUser, DirectoryUserState};

@@ -29,7 +29,7 @@ fi
 "$python" -m pip install -q --disable-pip-version-check -r "$here/requirements.txt"
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 
-echo "== duo_client (Python) against $DUO_EMULATOR_BIN"
-(cd "$here" && "$python" -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning test_duo_client.py)
-echo "== @duosecurity/duo_api (Node) against $DUO_EMULATOR_BIN"
-(cd "$here" && node --test duo_api.test.mjs)
+echo "== duo_client and workos (Python) against $DUO_EMULATOR_BIN; workos's webhook verdicts"
+(cd "$here" && "$python" -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning test_duo_client.py test_workos.py)
+echo "== @duosecurity/duo_api (Node) against $DUO_EMULATOR_BIN; @workos-inc/node webhook verdicts"
+(cd "$here" && node --test duo_api.test.mjs workos_node.test.mjs)

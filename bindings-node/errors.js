@@ -6,7 +6,7 @@
 /**
  * Base of every duo-directory error. `code` is core's stable, language-neutral kind:
  * 'api_error', 'not_found', 'unauthorized', 'rate_limited', 'invalid_input', 'transport',
- * 'timeout', 'decode' or 'internal'. `status`, `duoCode` and `messageDetail` come from Duo's
+ * 'timeout', 'decode', 'webhook_verification' or 'internal'. `status`, `duoCode` and `messageDetail` come from Duo's
  * answer (null otherwise); `field` names the rejected argument or JSON field (null otherwise).
  */
 class DuoError extends Error {
@@ -39,9 +39,15 @@ class TransportError extends DuoError {}
 class DuoTimeoutError extends DuoError {}
 /** A document could not be read: `field` path, `reason`, 1-based `line`/`column` (0 unknown), `excerpt`. */
 class DecodeError extends DuoError {}
+/**
+ * A webhook failed verification; do not process it. `reason` names the check: 'missing_header',
+ * 'malformed_header', 'timestamp_outside_tolerance' or 'signature_mismatch'; `detail` what was
+ * measured. Neither ever holds the secret or the expected signature.
+ */
+class WebhookVerificationError extends DuoError {}
 
 const classes = {
-  DuoError, DuoApiError, NotFoundError, AuthError, RateLimitedError, InvalidInputError, TransportError, DuoTimeoutError, DecodeError
+  DuoError, DuoApiError, NotFoundError, AuthError, RateLimitedError, InvalidInputError, TransportError, DuoTimeoutError, DecodeError, WebhookVerificationError
 }
 
 /** Used by the addon only: builds the error of `className`. */

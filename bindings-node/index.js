@@ -8,11 +8,11 @@ const errors = require('./errors.js')
 
 binding._init(errors.makeError)
 
-const { Client, UserIterator } = binding
+const { Client, UserIterator, DirectoryIterator, DirectoryClient } = binding
 
 // One crossing into Rust per page (`nextPage()`); the users of a page are handed out from here
 // with an already-settled Promise each (an async generator would cost several microtask hops per user).
-UserIterator.prototype[Symbol.asyncIterator] = function () {
+function pagedIterator () {
   const listing = this
   let page = []
   let i = 0
@@ -36,11 +36,15 @@ UserIterator.prototype[Symbol.asyncIterator] = function () {
   }
 }
 
+UserIterator.prototype[Symbol.asyncIterator] = pagedIterator
+DirectoryIterator.prototype[Symbol.asyncIterator] = pagedIterator
+
 if (Symbol.asyncDispose) {
   Client.prototype[Symbol.asyncDispose] = async function () { this.close() }
+  DirectoryClient.prototype[Symbol.asyncDispose] = async function () { this.close() }
 }
 
-for (const name of ['Client', 'User', 'DirectoryUser', 'PreparedRequest', 'SignedRequest', 'Emulator']) {
+for (const name of ['Client', 'User', 'DirectoryUser', 'PreparedRequest', 'SignedRequest', 'Emulator', 'DirectoryClient', 'DirectoryEvent']) {
   binding[name].prototype[inspect.custom] = function () { return this.toString() }
 }
 

@@ -4,6 +4,7 @@ const cjs = createRequire(import.meta.url)('./index.js')
 export const {
   Client, UserIterator, Preview, User, DirectoryUser, UserStatus, PreparedRequest, SignedRequest, signRequest, VERSION,
   DuoError, DuoApiError, NotFoundError, AuthError, RateLimitedError, InvalidInputError, TransportError, DuoTimeoutError, DecodeError,
+  DirectoryClient, DirectoryIterator, DirectoryEvent, verifyWebhook, parseEvent, computeWebhookSignature, WebhookVerificationError,
   Emulator, _forcePanic, _forcePanicAsync
 } = cjs
 export default cjs

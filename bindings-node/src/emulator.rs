@@ -266,6 +266,52 @@ impl Emulator {
         }
         self.with(&env, |e| e.add_directory(&directory_key, members))
     }
+    /// The users of a directory, or null when there is no such directory.
+    #[napi]
+    pub fn directory_users(&self, env: Env, directory_key: String) -> napi::Result<Option<Vec<DirectoryUser>>> {
+        self.with(&env, |e| e.directory_users(&directory_key).map(|u| u.into_iter().map(DirectoryUser::from).collect()))
+    }
+    /// The key directory API clients must send (`Authorization: Bearer`).
+    #[napi(getter)]
+    pub fn directory_api_key(&self, env: Env) -> napi::Result<String> {
+        self.with(&env, |e| e.directory_api_key().to_owned())
+    }
+    /// A `DirectoryClient` for this emulator's directory API (its CA pinned); the `Client`'s options.
+    #[napi]
+    pub fn directory_client(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "ClientOptions")] options: Option<Value>,
+    ) -> napi::Result<crate::directory::DirectoryClient> {
+        let mut config = self.with(&env, Core::directory_client_config)?;
+        sync(&env, || config.apply(self::options(options)?))?;
+        crate::directory::DirectoryClient::from_config(&env, config)
+    }
+    /// Adds a user to a directory or replaces the one with its `id`: records `dsync.user.created`
+    /// or `dsync.user.updated` (with `previous_attributes`) and sends it to the webhook.
+    #[napi(ts_args_type = "directoryKey: string, user: DirectoryUser | Record<string, unknown>")]
+    pub fn put_directory_user(
+        &self,
+        env: Env,
+        directory_key: String,
+        user: Either<&DirectoryUser, Unknown<'_>>,
+    ) -> napi::Result<()> {
+        let user: CoreDirectoryUser = match user {
+            Either::A(u) => u.core_clone(),
+            Either::B(object) => model(&env, object)?,
+        };
+        self.with(&env, |e| e.put_directory_user(&directory_key, user))
+    }
+    /// POSTs every later directory event to `url`, signed with `secret` (null stops).
+    #[napi]
+    pub fn set_webhook(&self, env: Env, url: Option<String>, secret: Option<String>) -> napi::Result<()> {
+        self.with(&env, |e| e.set_webhook(url.as_deref(), secret.as_deref().unwrap_or("")))
+    }
+    /// Each webhook POST so far: `[eventId, status]` (status 0 when the POST failed).
+    #[napi(ts_return_type = "Array<[string, number]>")]
+    pub fn webhook_deliveries(&self, env: Env) -> napi::Result<Vec<Value>> {
+        self.with(&env, |e| e.webhook_deliveries().into_iter().map(|(id, s)| serde_json::json!([id, s])).collect())
+    }
     /// Removes `username` from a directory; true when one was removed.
     #[napi]
     pub fn remove_directory_user(&self, env: Env, directory_key: String, username: String) -> napi::Result<bool> {

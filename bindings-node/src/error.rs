@@ -11,7 +11,8 @@
 //! ├── InvalidInputError    + .reason
 //! ├── TransportError       + .sent (may have reached Duo) .attempts
 //! ├── DuoTimeoutError      + .attempts
-//! └── DecodeError          + .reason .line .column .excerpt
+//! ├── DecodeError          + .reason .line .column .excerpt
+//! └── WebhookVerificationError + .reason (which check failed) .detail
 //! ```
 //!
 //! Also here: [`sync`] (a core call on the JS thread, panics caught) and [`promise`] (a core
@@ -51,6 +52,9 @@ fn describe(e: &Error) -> (&'static str, Value) {
             "DecodeError",
             json!({ "field": field, "reason": reason, "line": line, "column": column, "excerpt": excerpt }),
         ),
+        Error::WebhookVerification { reason, detail } => {
+            ("WebhookVerificationError", json!({ "reason": reason.as_str(), "detail": detail }))
+        }
         Error::Internal { .. } => ("DuoError", json!({})),
     }
 }

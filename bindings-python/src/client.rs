@@ -166,7 +166,7 @@ pub fn update_fields(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<UserUpdate>
 
 /// Waits for a core future on the shared runtime with the GIL released, checking for signals
 /// every few milliseconds: Ctrl-C cancels the request and raises `KeyboardInterrupt`.
-fn wait<T: Send>(
+pub(crate) fn wait<T: Send>(
     py: Python<'_>,
     work: impl FnOnce() -> Result<Result<Result<T, Error>, PyErr>, Error> + Send,
 ) -> PyResult<T> {
@@ -177,7 +177,7 @@ fn wait<T: Send>(
     })
 }
 
-fn interruptible<T>(
+pub(crate) fn interruptible<T>(
     fut: impl std::future::Future<Output = Result<T, Error>>,
 ) -> Result<Result<Result<T, Error>, PyErr>, Error> {
     duo_directory::runtime::block_on_interruptible(fut, || Python::attach(|py| py.check_signals()))

@@ -176,5 +176,18 @@ pub mod arg {
             }
         )*};
     }
-    text_args!(user_id, username, email, directory_key, method, path, ikey, skey, host);
+    text_args!(
+        user_id,
+        username,
+        email,
+        directory_key,
+        method,
+        path,
+        ikey,
+        skey,
+        host,
+        api_key,
+        secret,
+        signature_header
+    );
 }

@@ -4,6 +4,7 @@
 
 use crate::client::aio::PyAsyncClient;
 use crate::client::{Handle, PyClient, options};
+use crate::directory::PyDirectoryClient;
 use crate::error::{err, guard, invalid};
 use crate::models::directory::PyDirectoryUser;
 use crate::models::{Model, PyUser, from_py};
@@ -207,6 +208,43 @@ impl PyEmulator {
         let users = directory_users(users)?;
         self.with(|e| e.add_directory(directory_key, users))
     }
+    /// The users of a directory, or None when there is no such directory.
+    fn directory_users(&self, directory_key: &str) -> PyResult<Option<Vec<PyDirectoryUser>>> {
+        self.with(|e| e.directory_users(directory_key).map(|u| u.into_iter().map(PyDirectoryUser::wrap).collect()))
+    }
+
+    /// The key directory API clients must send (`Authorization: Bearer`).
+    #[getter]
+    fn directory_api_key(&self) -> PyResult<String> {
+        self.with(|e| e.directory_api_key().to_string())
+    }
+
+    /// A `DirectoryClient` for this emulator's directory API (CA pinned); options as `DirectoryClient`'s.
+    #[pyo3(signature = (**options))]
+    fn directory_client(&self, py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<PyDirectoryClient> {
+        let mut config = self.with(Emulator::directory_client_config)?;
+        config.apply(crate::client::options(options)?).map_err(err)?;
+        PyDirectoryClient::build(py, config)
+    }
+
+    /// Adds a user to a directory or replaces the one with its `id`: records `dsync.user.created`
+    /// or `dsync.user.updated` (with `previous_attributes`) and sends it to the webhook.
+    fn put_directory_user(&self, directory_key: &str, user: &Bound<'_, PyAny>) -> PyResult<()> {
+        let user = from_py::<PyDirectoryUser>(user)?;
+        self.with(|e| e.put_directory_user(directory_key, user))
+    }
+
+    /// POSTs every later directory event to `url`, signed with `secret` (`None` stops).
+    #[pyo3(signature = (url, secret = ""))]
+    fn set_webhook(&self, url: Option<String>, secret: &str) -> PyResult<()> {
+        self.with(|e| e.set_webhook(url.as_deref(), secret))
+    }
+
+    /// Each webhook POST so far: `(event_id, status)` (status 0 when the POST failed).
+    fn webhook_deliveries(&self) -> PyResult<Vec<(String, u16)>> {
+        self.with(Emulator::webhook_deliveries)
+    }
+
     /// Removes `username` from a directory; True when one was removed.
     fn remove_directory_user(&self, directory_key: &str, username: &str) -> PyResult<bool> {
         self.with(|e| e.remove_directory_user(directory_key, username))

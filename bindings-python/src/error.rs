@@ -10,7 +10,8 @@
 //! ├── InvalidInputError(DuoError, ValueError)   .field .reason
 //! ├── TransportError                       .sent (may have reached Duo) .attempts
 //! ├── DuoTimeoutError(DuoError, TimeoutError)   .attempts
-//! └── DecodeError(DuoError, ValueError)    .field .reason .line .column .excerpt
+//! ├── DecodeError(DuoError, ValueError)    .field .reason .line .column .excerpt
+//! └── WebhookVerificationError(DuoError, ValueError)  .reason (which check failed) .detail
 //! ```
 
 use duo_directory::{ApiError, Error};
@@ -85,6 +86,13 @@ fn to_pyerr(py: Python<'_>, e: Error) -> PyResult<PyErr> {
                 ("line", line.into_pyobject(py)?.into_any()),
                 ("column", column.into_pyobject(py)?.into_any()),
                 ("excerpt", excerpt.as_deref().into_pyobject(py)?.into_any()),
+            ],
+        ),
+        Error::WebhookVerification { reason, detail } => (
+            "WebhookVerificationError",
+            vec![
+                ("reason", reason.as_str().into_pyobject(py)?.into_any()),
+                ("detail", detail.into_pyobject(py)?.into_any()),
             ],
         ),
         Error::Internal { .. } => ("DuoError", Vec::new()),

@@ -6,6 +6,7 @@
 
 mod client;
 mod convert;
+mod directory;
 #[cfg(feature = "emulator")]
 mod emulator;
 mod error;
@@ -83,6 +84,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     add_classes!(PyUser, PyUserStatus, PyGroup, PyPhone, PyToken, PyU2fToken, PyWebauthnCredential);
     add_classes!(PyDirectoryUser, PyDirectoryGroup, PyInlineRole, PyPreparedRequest, sign::PySignedRequest);
     add_classes!(PyClient, PyUserIterator, PyPreview, PyAsyncClient, PyAsyncUserIterator, Ready);
+    use directory::{PyDirectory, PyDirectoryClient, PyDirectoryEvent, PyDirectoryIterator, PyDirectoryToken};
+    add_classes!(PyDirectory, PyDirectoryToken, PyDirectoryEvent, PyDirectoryClient, PyDirectoryIterator);
+    m.add_function(wrap_pyfunction!(directory::verify_webhook, m)?)?;
+    m.add_function(wrap_pyfunction!(directory::parse_event, m)?)?;
+    m.add_function(wrap_pyfunction!(directory::compute_webhook_signature, m)?)?;
     m.add_function(wrap_pyfunction!(sign::sign_request, m)?)?;
     m.add_function(wrap_pyfunction!(_force_panic, m)?)?;
     m.add_function(wrap_pyfunction!(_force_panic_async, m)?)?;

@@ -89,6 +89,15 @@ fn seed(n: i64) -> Result<u64> {
 /// port. It verifies every signature as Duo does and can inject faults. `shutdown()` (or Kotlin's
 /// `close()`/`use {}`, Swift's `deinit`) stops it.
 /// `toString()` shows the host and integration key, never the secret.
+/// One webhook POST the emulator made.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct WebhookDelivery {
+    /// The event sent.
+    pub event_id: String,
+    /// The HTTP status answered (0 when the POST failed).
+    pub status: i64,
+}
+
 #[derive(uniffi::Object)]
 #[uniffi::export(Display)]
 pub struct Emulator(Mutex<Option<duo_directory_emulator::Emulator>>);
@@ -158,6 +167,45 @@ impl Emulator {
             Ok(Arc::new(Emulator(Mutex::new(Some(emulator)))))
         })
     }
+
+    /// The users of a directory, or null when there is no such directory.
+    pub fn directory_users(&self, directory_key: String) -> Result<Option<Vec<DirectoryUser>>> {
+        self.with(|e| e.directory_users(&directory_key).map(|u| u.into_iter().map(DirectoryUser::from).collect()))
+    }
+
+    /// The key directory API clients must send (`Authorization: Bearer`).
+    pub fn directory_api_key(&self) -> Result<String> {
+        self.with(|e| e.directory_api_key().to_string())
+    }
+
+    /// A `DirectoryClient` for this emulator's directory API (its CA pinned); the `Client`'s options.
+    #[uniffi::method(default(options = None))]
+    pub fn directory_client(&self, options: Option<ClientOptions>) -> Result<Arc<crate::directory::DirectoryClient>> {
+        let mut config = self.with(|e| e.directory_client_config())?;
+        config.apply(options.unwrap_or_default().into_core()?)?;
+        crate::directory::DirectoryClient::from_config(config)
+    }
+
+    /// Adds a user to a directory or replaces the one with its `id`: records `dsync.user.created`
+    /// or `dsync.user.updated` (with `previous_attributes`) and sends it to the webhook.
+    pub fn put_directory_user(&self, directory_key: String, user: DirectoryUser) -> Result<()> {
+        let user = user.into_core()?;
+        self.with(|e| e.put_directory_user(&directory_key, user))
+    }
+
+    /// POSTs every later directory event to `url`, signed with `secret` (null stops).
+    #[uniffi::method(default(secret = ""))]
+    pub fn set_webhook(&self, url: Option<String>, secret: String) -> Result<()> {
+        self.with(|e| e.set_webhook(url.as_deref(), &secret))
+    }
+
+    /// The HTTP status of each webhook POST so far, by event id (0 when the POST failed), in order.
+    pub fn webhook_deliveries(&self) -> Result<Vec<WebhookDelivery>> {
+        self.with(|e| {
+            e.webhook_deliveries().into_iter().map(|(event_id, status)| WebhookDelivery { event_id, status: i64::from(status) }).collect()
+        })
+    }
+
 
     /// `localhost:PORT`.
     pub fn host(&self) -> Result<String> {

@@ -8,7 +8,7 @@ use duo_directory::{ApiError, Error};
 
 /// Every failure of this library, one variant per kind of core error. Every variant has `kind`
 /// (core's stable code: `api_error`, `not_found`, `unauthorized`, `rate_limited`,
-/// `invalid_input`, `transport`, `timeout`, `decode`, `internal`) and `text` (the description).
+/// `invalid_input`, `transport`, `timeout`, `decode`, `webhook_verification`, `internal`) and `text` (the description).
 /// Duo answers add `status` (HTTP), `code` (Duo's five-digit code), `duo_message`,
 /// `message_detail`, `attempts` (requests sent) and `diagnosis` (likely cause of a refused
 /// signature); `field`/`reason` name a rejected argument or JSON member; `sent` says whether a
@@ -86,6 +86,10 @@ pub enum DuoError {
         column: i64,
         excerpt: Option<String>,
     },
+    /// A webhook failed verification (`reason`: `missing_header`, `malformed_header`,
+    /// `timestamp_outside_tolerance`, `signature_mismatch`); never holds the secret.
+    #[error("{text}")]
+    WebhookVerification { kind: String, text: String, reason: String, detail: String },
     /// A bug in this library (a caught panic, for example), or the process is exiting.
     #[error("{text}")]
     Internal { kind: String, text: String },
@@ -133,6 +137,9 @@ impl From<Error> for DuoError {
             Error::Timeout { attempts, .. } => DuoError::Timeout { kind, text, attempts: i64::from(attempts) },
             Error::Decode { field, reason, line, column, excerpt } => {
                 DuoError::Decode { kind, text, field, reason, line: line as i64, column: column as i64, excerpt }
+            }
+            Error::WebhookVerification { reason, detail } => {
+                DuoError::WebhookVerification { kind, text, reason: reason.as_str().to_string(), detail }
             }
             Error::Internal { .. } => DuoError::Internal { kind, text },
         }

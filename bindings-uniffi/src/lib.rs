@@ -11,13 +11,18 @@
 #![allow(clippy::result_large_err)]
 
 mod client;
+mod directory;
 mod emulator;
 mod error;
 mod models;
 mod sign;
 
 pub use client::{Client, ClientOptions, ParamValue, Preview, UserCursor, UserFields};
-pub use emulator::{Emulator, EmulatorOptions, RecordedRequest};
+pub use directory::{
+    Directory, DirectoryClient, DirectoryCursor, DirectoryEvent, DirectoryItem, DirectoryQuery, DirectoryToken, EventKind,
+    EventQuery, GroupQuery, UserQuery, compute_webhook_signature, parse_event, verify_webhook,
+};
+pub use emulator::{Emulator, EmulatorOptions, RecordedRequest, WebhookDelivery};
 pub use error::DuoError;
 pub use models::{DirectoryGroup, DirectoryRole, DirectoryUser, PreparedRequest, User, UserState, UserStatus};
 pub use sign::{SignedRequest, sign_request};

@@ -355,14 +355,9 @@ fn object(field: &str, text: &str) -> Result<duo_directory::Extra> {
     })
 }
 
-impl From<duo_directory::DirectoryUser> for DirectoryUser {
-    fn from(c: duo_directory::DirectoryUser) -> Self {
-        let state = match c.state {
-            duo_directory::DirectoryUserState::Active => UserState::Active,
-            duo_directory::DirectoryUserState::Inactive => UserState::Inactive,
-            duo_directory::DirectoryUserState::Other(value) => UserState::Other { value },
-        };
-        let group = |g: duo_directory::DirectoryGroup| DirectoryGroup {
+impl From<duo_directory::DirectoryGroup> for DirectoryGroup {
+    fn from(g: duo_directory::DirectoryGroup) -> Self {
+        DirectoryGroup {
             extra: json(&g.extra),
             obj: g.object,
             id: g.id,
@@ -372,7 +367,18 @@ impl From<duo_directory::DirectoryUser> for DirectoryUser {
             name: g.name,
             created_at: g.created_at,
             updated_at: g.updated_at,
+        }
+    }
+}
+
+impl From<duo_directory::DirectoryUser> for DirectoryUser {
+    fn from(c: duo_directory::DirectoryUser) -> Self {
+        let state = match c.state {
+            duo_directory::DirectoryUserState::Active => UserState::Active,
+            duo_directory::DirectoryUserState::Inactive => UserState::Inactive,
+            duo_directory::DirectoryUserState::Other(value) => UserState::Other { value },
         };
+        let group = DirectoryGroup::from;
         DirectoryUser {
             custom_attributes_json: json(&c.custom_attributes),
             extra: json(&c.extra),

@@ -36,6 +36,12 @@ pub enum Command {
     Demo(DemoArgs),
     /// Work with the Duo users of an account (needs credentials).
     Users(UsersArgs),
+    /// Read the WorkOS directory: directory users and groups (needs a directory API key).
+    Directory(crate::directory::DirectoryArgs),
+    /// Pull directory events from the Events API, from a stored cursor.
+    Events(crate::directory::EventsArgs),
+    /// Verify a WorkOS webhook and print its typed event.
+    Webhook(crate::directory::WebhookArgs),
     /// Run a local Duo-compatible Admin API emulator until interrupted.
     #[command(after_long_help = SEED_FILE_HELP)]
     Emulator(EmulatorArgs),

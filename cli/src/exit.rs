@@ -83,6 +83,8 @@ fn duo_exit_code(error: &duo_directory::Error) -> u8 {
         // Rejected before anything was sent: the command line (or configuration) was wrong.
         E::InvalidInput { .. } => USAGE,
         E::Transport { .. } | E::Timeout { .. } => NETWORK,
+        // A webhook that failed verification was refused, as Duo refuses a bad request.
+        E::WebhookVerification { .. } => API,
         E::Decode { .. } | E::Internal { .. } => OTHER,
     }
 }

@@ -3,6 +3,7 @@
 mod args;
 mod config;
 mod demo;
+mod directory;
 mod exit;
 mod listing;
 mod logging;
@@ -24,6 +25,9 @@ fn main() -> ExitCode {
     let format = match &cli.command {
         Command::Demo(args) => Some(args.output.output),
         Command::Users(args) => Some(args.output.output),
+        Command::Directory(args) => Some(args.output.output),
+        Command::Events(args) => Some(args.output.output),
+        Command::Webhook(args) => Some(args.output.output),
         Command::Emulator(_) => None,
     };
     let json = matches!(format, Some(OutputFormat::Json | OutputFormat::Jsonl));
@@ -40,6 +44,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 demo::run(args, format).await
             }
             Command::Users(args) => users::run(args).await,
+            Command::Directory(args) => directory::run(args).await,
+            Command::Events(args) => directory::run_events(args).await,
+            Command::Webhook(args) => directory::run_webhook(args),
             Command::Emulator(args) => emulator(args).await,
         }
     })

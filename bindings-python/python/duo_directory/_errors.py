@@ -12,13 +12,14 @@ __all__ = [
     "TransportError",
     "DuoTimeoutError",
     "DecodeError",
+    "WebhookVerificationError",
 ]
 
 
 class DuoError(Exception):
     """Base of every duo_directory error. ``kind`` is a stable, language-neutral name of the error
     kind ('api_error', 'not_found', 'unauthorized', 'rate_limited', 'invalid_input', 'transport',
-    'timeout', 'decode', 'internal'). The secret key never appears in any error text."""
+    'timeout', 'decode', 'webhook_verification', 'internal'). The secret key never appears in any error text."""
 
 
 class DuoApiError(DuoError):
@@ -61,7 +62,13 @@ class DecodeError(DuoError, ValueError):
     body (or None)."""
 
 
+class WebhookVerificationError(DuoError, ValueError):
+    """A webhook failed verification; do not process it. ``reason`` names the check that failed
+    ('missing_header', 'malformed_header', 'timestamp_outside_tolerance', 'signature_mismatch'),
+    ``detail`` what was measured. Neither ever holds the secret or the expected signature."""
+
+
 for _class in (DuoError, DuoApiError, NotFoundError, AuthError, RateLimitedError, InvalidInputError,
-               TransportError, DuoTimeoutError, DecodeError):
+               TransportError, DuoTimeoutError, DecodeError, WebhookVerificationError):
     _class.__module__ = "duo_directory"
 del _class

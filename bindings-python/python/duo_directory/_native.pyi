@@ -17,6 +17,7 @@ __all__ = [
     "TransportError",
     "DuoTimeoutError",
     "DecodeError",
+    "WebhookVerificationError",
     "User",
     "UserStatus",
     "Group",
@@ -36,6 +37,14 @@ __all__ = [
     "AsyncUserIterator",
     "Ready",
     "sign_request",
+    "Directory",
+    "DirectoryToken",
+    "DirectoryEvent",
+    "DirectoryClient",
+    "DirectoryIterator",
+    "verify_webhook",
+    "parse_event",
+    "compute_webhook_signature",
     "_force_panic",
     "_force_panic_async",
     "Emulator",
@@ -92,6 +101,10 @@ class DecodeError(DuoError, ValueError):
     line: int
     column: int
     excerpt: Optional[str]
+
+class WebhookVerificationError(DuoError, ValueError):
+    reason: Literal["missing_header", "malformed_header", "timestamp_outside_tolerance", "signature_mismatch"]
+    detail: str
 
 # --- models ------------------------------------------------------------------------------------
 
@@ -372,6 +385,193 @@ class DirectoryUser(_Model):
     @property
     def extra(self) -> dict[str, Any]: ...
 
+# --- the directory side (WorkOS Directory Sync API, webhooks, events) ---------------------------
+
+@final
+class Directory(_Model):
+    @staticmethod
+    def from_dict(data: Mapping[str, Any]) -> Directory: ...
+    @staticmethod
+    def from_json(text: Union[str, bytes]) -> Directory: ...
+    @property
+    def object(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def organization_id(self) -> Optional[str]: ...
+    @property
+    def external_key(self) -> Optional[str]: ...
+    @property
+    def type(self) -> Optional[str]: ...
+    @property
+    def state(self) -> Optional[str]: ...
+    @property
+    def is_active(self) -> bool: ...
+    @property
+    def name(self) -> Optional[str]: ...
+    @property
+    def domain(self) -> Optional[str]: ...
+    @property
+    def created_at(self) -> Optional[str]: ...
+    @property
+    def updated_at(self) -> Optional[str]: ...
+    @property
+    def extra(self) -> dict[str, Any]: ...
+
+@final
+class DirectoryToken(_Model):
+    @staticmethod
+    def from_dict(data: Mapping[str, Any]) -> DirectoryToken: ...
+    @staticmethod
+    def from_json(text: Union[str, bytes]) -> DirectoryToken: ...
+    @property
+    def object(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def directory_id(self) -> Optional[str]: ...
+    @property
+    def organization_id(self) -> Optional[str]: ...
+    @property
+    def token_suffix(self) -> Optional[str]: ...
+    @property
+    def created_at(self) -> Optional[str]: ...
+    @property
+    def extra(self) -> dict[str, Any]: ...
+
+_EventKind: TypeAlias = Literal[
+    "directory_activated", "directory_deleted", "user_created", "user_updated", "user_deleted",
+    "group_created", "group_updated", "group_deleted", "group_user_added", "group_user_removed",
+    "token_created", "token_revoked", "other",
+]
+
+@final
+class DirectoryEvent(_Model):
+    """A directory event: typed by ``kind``, with ``data`` as sent."""
+
+    @staticmethod
+    def from_dict(data: Mapping[str, Any]) -> DirectoryEvent: ...
+    @staticmethod
+    def from_json(text: Union[str, bytes]) -> DirectoryEvent: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def event(self) -> str: ...
+    @property
+    def kind(self) -> _EventKind: ...
+    @property
+    def created_at(self) -> Optional[str]: ...
+    @property
+    def directory(self) -> Optional[Directory]: ...
+    @property
+    def user(self) -> Optional[DirectoryUser]: ...
+    @property
+    def group(self) -> Optional[DirectoryGroup]: ...
+    @property
+    def token(self) -> Optional[DirectoryToken]: ...
+    @property
+    def directory_id(self) -> Optional[str]: ...
+    @property
+    def previous_attributes(self) -> Optional[dict[str, Any]]: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+
+def verify_webhook(
+    payload: Union[bytes, str],
+    signature_header: str,
+    secret: str,
+    *,
+    tolerance: Optional[float] = None,
+    now: Optional[float] = None,
+) -> DirectoryEvent: ...
+def parse_event(payload: Union[bytes, str]) -> DirectoryEvent: ...
+def compute_webhook_signature(payload: Union[bytes, str], secret: str, timestamp: int) -> str: ...
+
+_DirectoryItem: TypeAlias = Union[Directory, DirectoryUser, DirectoryGroup, DirectoryEvent]
+
+@final
+class DirectoryIterator(Iterator[_DirectoryItem]):
+    def __iter__(self) -> DirectoryIterator: ...
+    def __next__(self) -> _DirectoryItem: ...
+    @property
+    def resume_after(self) -> Optional[str]: ...
+    @property
+    def pages_fetched(self) -> int: ...
+
+@final
+class DirectoryClient:
+    """Blocking WorkOS directory API client; the ``Client``'s options, retries and errors."""
+
+    def __new__(
+        cls,
+        api_key: str,
+        *,
+        host: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        deadline: Optional[float] = None,
+        ca_certs: Optional[Union[str, bytes, PathLike[str]]] = None,
+        ca_pinning: Optional[bool] = None,
+        proxy: Optional[str] = None,
+        user_agent: Optional[str] = None,
+        scheme: Optional[Literal["https", "http"]] = None,
+        retry_base: Optional[float] = None,
+        retry_cap: Optional[float] = None,
+        retry_jitter: Optional[float] = None,
+        max_wait: Optional[float] = None,
+        connect_retries: Optional[int] = None,
+        max_connections: Optional[int] = None,
+        retry_mode: Optional[Literal["adaptive", "standard"]] = None,
+    ) -> DirectoryClient: ...
+    def list_directories(
+        self,
+        *,
+        organization_id: Optional[str] = None,
+        search: Optional[str] = None,
+        limit: Optional[int] = None,
+        before: Optional[str] = None,
+        after: Optional[str] = None,
+        order: Optional[str] = None,
+    ) -> DirectoryIterator: ...
+    def list_users(
+        self,
+        *,
+        directory: Optional[str] = None,
+        group: Optional[str] = None,
+        idp_id: Optional[str] = None,
+        email: Optional[str] = None,
+        limit: Optional[int] = None,
+        before: Optional[str] = None,
+        after: Optional[str] = None,
+        order: Optional[str] = None,
+    ) -> DirectoryIterator: ...
+    def list_groups(
+        self,
+        *,
+        directory: Optional[str] = None,
+        user: Optional[str] = None,
+        limit: Optional[int] = None,
+        before: Optional[str] = None,
+        after: Optional[str] = None,
+        order: Optional[str] = None,
+    ) -> DirectoryIterator: ...
+    def list_events(
+        self,
+        *,
+        events: Optional[Sequence[str]] = None,
+        organization_id: Optional[str] = None,
+        range_start: Optional[str] = None,
+        range_end: Optional[str] = None,
+        limit: Optional[int] = None,
+        after: Optional[str] = None,
+    ) -> DirectoryIterator: ...
+    def get_directory(self, directory_id: str) -> Directory: ...
+    def get_user(self, user_id: str) -> DirectoryUser: ...
+    def get_group(self, group_id: str) -> DirectoryGroup: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *_args: object) -> bool: ...
+
 @final
 class PreparedRequest:
     """The exact request a call would send, without Authorization (nothing is sent)."""
@@ -572,7 +772,7 @@ class Ready(Awaitable[Any]):
 
     def __await__(self) -> Generator[Any, None, Any]: ...
     def __iter__(self) -> Ready: ...
-    def __next__(self) -> Any: ...
+    def __next__(self) -> _DirectoryItem: ...
 
 @final
 class AsyncUserIterator:
@@ -720,6 +920,13 @@ class Emulator:
     def generate_users(self, count: int, seed: int = 42) -> None: ...
     def add_directory(self, directory_key: str, users: Iterable[Union[DirectoryUser, Mapping[str, Any]]]) -> None: ...
     def remove_directory_user(self, directory_key: str, username: str) -> bool: ...
+    def directory_users(self, directory_key: str) -> Optional[list[DirectoryUser]]: ...
+    @property
+    def directory_api_key(self) -> str: ...
+    def directory_client(self, **options: Any) -> DirectoryClient: ...
+    def put_directory_user(self, directory_key: str, user: Union[DirectoryUser, Mapping[str, Any]]) -> None: ...
+    def set_webhook(self, url: Optional[str], secret: str = "") -> None: ...
+    def webhook_deliveries(self) -> list[tuple[str, int]]: ...
     def inject_fault(
         self,
         kind: Literal["rate_limited", "server_error", "delay", "drop_connection", "malformed_body"],

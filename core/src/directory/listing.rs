@@ -81,6 +81,11 @@ impl DirectoryListing {
     pub fn pages_fetched(&self) -> u64 {
         each!(self, c => c.pages_fetched())
     }
+
+    /// Ends the listing (see [`ListCursor::stop`]).
+    pub fn stop(&mut self) {
+        each!(self, c => c.stop())
+    }
 }
 
 impl From<ListCursor<Directory>> for DirectoryListing {

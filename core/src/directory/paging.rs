@@ -169,6 +169,12 @@ impl<T: Listed> ListCursor<T> {
         self.pages
     }
 
+    /// Ends the listing: what is buffered is dropped and no further page is requested.
+    pub fn stop(&mut self) {
+        self.next = None;
+        self.buffer = Vec::new().into_iter();
+    }
+
     /// The id of the last object handed out (else the `after` the cursor started from): store it
     /// and pass it as `after` to resume where this cursor stopped (the Events API's cursor).
     pub fn resume_after(&self) -> Option<&str> {

@@ -32,3 +32,38 @@ object DuoDirectory {
      */
     fun installShutdownHook() = hook
 }
+
+/** The objects of a directory list as a cold [Flow], one crossing into Rust per page. */
+private fun DirectoryCursor.items(): Flow<DirectoryItem> = flow {
+    DuoDirectory.installShutdownHook()
+    use { cursor ->
+        while (true) {
+            val page = cursor.nextPage() ?: break
+            for (item in page) emit(item)
+        }
+    }
+}
+
+/** Directory users as a cold [Flow]: pages are fetched only as the collector asks for more. */
+fun DirectoryClient.users(query: UserQuery? = null): Flow<DirectoryUser> = flow {
+    listUsers(query).items().collect { if (it is DirectoryItem.User) emit(it.user) }
+}
+
+/** Directory groups as a cold [Flow]. */
+fun DirectoryClient.groups(query: GroupQuery? = null): Flow<DirectoryGroup> = flow {
+    listGroups(query).items().collect { if (it is DirectoryItem.Group) emit(it.group) }
+}
+
+/** Directories as a cold [Flow]. */
+fun DirectoryClient.directories(query: DirectoryQuery? = null): Flow<Directory> = flow {
+    listDirectories(query).items().collect { if (it is DirectoryItem.Directory) emit(it.directory) }
+}
+
+/** Events after `query.after` (the stored cursor) as a cold [Flow], oldest first. */
+fun DirectoryClient.events(query: EventQuery? = null): Flow<DirectoryEvent> = flow {
+    listEvents(query).items().collect { if (it is DirectoryItem.Event) emit(it.event) }
+}
+
+/** [verifyWebhook] over a body received as text (its UTF-8 bytes are what was signed). */
+fun verifyWebhook(payload: String, signatureHeader: String, secret: String, tolerance: Double? = null, now: Double? = null): DirectoryEvent =
+    verifyWebhook(payload.toByteArray(Charsets.UTF_8), signatureHeader, secret, tolerance, now)

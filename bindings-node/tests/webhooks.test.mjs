@@ -70,7 +70,7 @@ test('typed events keep everything', () => {
   assert.equal(String(e), 'DirectoryEvent(id="event_01J8X00000000000000000009", event="dsync.user.updated")')
   const other = duo.parseEvent(byName.v8_unknown_event.payload)
   assert.equal(other.kind, 'other')
-  assert.equal(other.user, undefined)
+  assert.equal(other.user, null)
   assert.deepEqual(other.data, { anything: [1, 2, { x: null }] })
   const activated = duo.parseEvent(byName.v6_directory_activated.payload).directory
   assert.equal(activated.type, 'okta scim v2.0')

@@ -31,10 +31,10 @@ def test_lists_follow_cursors_and_filters_narrow(demu):
         users = list(c.list_users(directory=KEY, limit=3, order="asc"))
         assert [u.id for u in users] == [u.id for u in stored]
         assert users == stored
-        listing = c.list_users(directory=KEY, limit=2)
+        listing = c.list_users(directory=KEY, limit=4)
         desc = list(listing)
         assert [u.id for u in desc] == [u.id for u in reversed(stored)]
-        assert listing.pages_fetched == 4 and listing.resume_after == stored[0].id
+        assert listing.pages_fetched == 2 and listing.resume_after == stored[0].id
         target = stored[3]
         assert list(c.list_users(directory=KEY, email=target.email)) == [target]
         assert list(c.list_users(directory=KEY, idp_id=target.idp_id)) == [target]

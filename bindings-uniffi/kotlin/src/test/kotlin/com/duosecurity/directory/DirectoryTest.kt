@@ -26,7 +26,7 @@ class DirectoryTest {
             val stored = emu.directoryUsers(key)!!
             val asc = c.users(UserQuery(directory = key, limit = 3, order = "asc")).toList()
             assertEquals(stored, asc)
-            val desc = c.users(UserQuery(directory = key, limit = 2)).toList()
+            val desc = c.users(UserQuery(directory = key, limit = 4)).toList()
             assertEquals(stored.reversed().map { it.id }, desc.map { it.id })
             val target = stored[3]
             assertEquals(listOf(target), c.users(UserQuery(directory = key, email = target.email)).toList())

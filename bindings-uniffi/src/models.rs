@@ -90,29 +90,29 @@ macro_rules! getters {
 
 getters! {
     /// Duo's id of the user (`DU...`).
-    user_id(summary): String = |s| s.user_id.clone();
+    user_id(summary): String = |s| s.user_id.to_string();
     /// Primary username.
-    username(summary): String = |s| s.username.clone();
+    username(summary): String = |s| s.username.to_string();
     /// Full name.
-    realname(summary): Option<String> = |s| s.realname.clone();
+    realname(summary): Option<String> = |s| s.realname.as_deref().map(str::to_owned);
     /// Given name.
-    firstname(summary): Option<String> = |s| s.firstname.clone();
+    firstname(summary): Option<String> = |s| s.firstname.as_deref().map(str::to_owned);
     /// Surname.
-    lastname(summary): Option<String> = |s| s.lastname.clone();
+    lastname(summary): Option<String> = |s| s.lastname.as_deref().map(str::to_owned);
     /// Email address.
-    email(summary): Option<String> = |s| s.email.clone();
+    email(summary): Option<String> = |s| s.email.as_deref().map(str::to_owned);
     /// Status.
     status(summary): UserStatus = |s| UserStatus::from(&s.status);
     /// Notes.
-    notes(summary): Option<String> = |s| s.notes.clone();
+    notes(summary): Option<String> = |s| s.notes.as_deref().map(str::to_owned);
     /// Alias 1.
-    alias1(summary): Option<String> = |s| s.alias1.clone();
+    alias1(summary): Option<String> = |s| s.alias1.as_deref().map(str::to_owned);
     /// Alias 2.
-    alias2(summary): Option<String> = |s| s.alias2.clone();
+    alias2(summary): Option<String> = |s| s.alias2.as_deref().map(str::to_owned);
     /// Alias 3.
-    alias3(summary): Option<String> = |s| s.alias3.clone();
+    alias3(summary): Option<String> = |s| s.alias3.as_deref().map(str::to_owned);
     /// Alias 4.
-    alias4(summary): Option<String> = |s| s.alias4.clone();
+    alias4(summary): Option<String> = |s| s.alias4.as_deref().map(str::to_owned);
     /// Creation time, UNIX seconds.
     created(summary): Option<i64> = |s| s.created;
     /// Last login, UNIX seconds.

@@ -73,6 +73,8 @@ test('a directory change arrives as a signed webhook and reads back', async () =
     assert.notEqual(event.previousAttributes.first_name, 'Changed')
     const back = await c.getUser(event.user.id)
     assert.equal(back.firstName, 'Changed')
+    // the emulator records the POST once it has the answer, after the receiver saw it
+    for (let i = 0; i < 200 && emu.webhookDeliveries().length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10))
     assert.deepEqual(emu.webhookDeliveries(), [[event.id, 200]])
     const events = c.listEvents()
     assert.deepEqual((await collect(events)).map((e) => e.id), [event.id])

@@ -3,6 +3,7 @@ directory change, a signed webhook received, verified and parsed, the user read 
 
 import http.server
 import threading
+import time
 
 import pytest
 
@@ -115,6 +116,10 @@ def test_a_directory_change_arrives_as_a_signed_webhook_and_reads_back():
             assert "department" in event.previous_attributes["custom_attributes"]
             back = c.get_user(event.user.id)
             assert back.state == user["state"] and back.custom_attributes["department"] == "Moved"
+            # the emulator records the POST once it has the answer, after the receiver saw it
+            deadline = time.monotonic() + 2
+            while not emu.webhook_deliveries() and time.monotonic() < deadline:
+                time.sleep(0.01)
             assert emu.webhook_deliveries() == [(event.id, 200)]
             events = c.list_events()
             assert [e.id for e in events] == [event.id]

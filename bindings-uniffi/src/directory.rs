@@ -163,9 +163,10 @@ pub struct DirectoryEvent {
 
 impl From<duo_directory::DirectoryEvent> for DirectoryEvent {
     fn from(e: duo_directory::DirectoryEvent) -> Self {
+        let json_text = e.to_json();
         let group = e.group.map(DirectoryGroup::from);
         DirectoryEvent {
-            json: e.to_json(),
+            json: json_text,
             data_json: json(&e.data),
             previous_attributes_json: e.previous_attributes.as_ref().map(json),
             kind: e.kind.into(),

@@ -85,10 +85,6 @@ fn seed(n: i64) -> Result<u64> {
     u64::try_from(n).map_err(|_| Error::invalid("seed", format!("{n} is negative")).into())
 }
 
-/// A local Duo-compatible Admin API server for tests, in this process on `localhost` and a free
-/// port. It verifies every signature as Duo does and can inject faults. `shutdown()` (or Kotlin's
-/// `close()`/`use {}`, Swift's `deinit`) stops it.
-/// `toString()` shows the host and integration key, never the secret.
 /// One webhook POST the emulator made.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct WebhookDelivery {
@@ -98,6 +94,10 @@ pub struct WebhookDelivery {
     pub status: i64,
 }
 
+/// A local Duo-compatible Admin API server for tests, in this process on `localhost` and a free
+/// port. It verifies every signature as Duo does and can inject faults. `shutdown()` (or Kotlin's
+/// `close()`/`use {}`, Swift's `deinit`) stops it.
+/// `toString()` shows the host and integration key, never the secret.
 #[derive(uniffi::Object)]
 #[uniffi::export(Display)]
 pub struct Emulator(Mutex<Option<duo_directory_emulator::Emulator>>);

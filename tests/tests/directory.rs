@@ -184,6 +184,13 @@ async fn a_directory_change_arrives_as_a_signed_webhook_and_reads_back() {
     assert_eq!(sent.last_name.as_deref(), Some("Renamed"));
     let read_back = c.get_user(&sent.id).await.unwrap();
     assert_eq!(read_back, user);
+    // the emulator records the POST once it has the answer, after the receiver saw it
+    for _ in 0..200 {
+        if !emu.webhook_deliveries().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     assert_eq!(emu.webhook_deliveries(), vec![(event.id.clone(), 200)]);
 
     // the same event through the Events API, and the stored cursor resumes after it

@@ -15,8 +15,7 @@ class WebhooksTest {
         .map { file.getJSONArray("vectors").getJSONObject(it) }
         .associateBy { it.getString("name") }
 
-    private fun kindName(kind: EventKind): String =
-        kind.name.replace(Regex("([a-z])([A-Z])"), "$1_$2").lowercase()
+    private fun kindName(kind: EventKind): String = kind.name.lowercase()
 
     private fun verdict(payload: String, header: String, secret: String, now: Double): String = try {
         "pass: " + kindName(verifyWebhook(payload.toByteArray(Charsets.UTF_8), header, secret, now = now).kind)
@@ -52,7 +51,7 @@ class WebhooksTest {
     fun failuresNameTheCheckAndHideTheSecret() {
         val v = vectors.getValue("v1_user_created_compact")
         val t = v.getString("timestamp").toLong() / 1000.0
-        assertEquals(EventKind.UserCreated, verifyWebhook(v.getString("payload"), v.getString("header"), v.getString("secret"), now = t - 180).kind)
+        assertEquals(EventKind.USER_CREATED, verifyWebhook(v.getString("payload"), v.getString("header"), v.getString("secret"), now = t - 180).kind)
         try {
             verifyWebhook(v.getString("payload"), v.getString("header"), v.getString("secret"), now = t - 181)
             fail("a timestamp 181 s in the future passed")
@@ -73,13 +72,13 @@ class WebhooksTest {
     fun typedEventsKeepEverything() {
         val text = vectors.getValue("v9_user_updated_deprecated_members").getString("payload")
         val e = parseEvent(text.toByteArray(Charsets.UTF_8))
-        assertEquals(EventKind.UserUpdated, e.kind)
+        assertEquals(EventKind.USER_UPDATED, e.kind)
         assertTrue(JSONObject(e.previousAttributesJson!!).similar(JSONObject("""{"state":"active","custom_attributes":{"department":null}}""")))
         assertEquals(UserState.Other("suspended"), e.user!!.state)
         assertEquals("Engineer", JSONObject(e.user!!.extra).getString("job_title"))
         assertTrue(JSONObject(e.json).similar(JSONObject(text)))
         val other = parseEvent(vectors.getValue("v8_unknown_event").getString("payload").toByteArray())
-        assertEquals(EventKind.Other, other.kind)
+        assertEquals(EventKind.OTHER, other.kind)
         assertNull(other.user)
         val directory = parseEvent(vectors.getValue("v6_directory_activated").getString("payload").toByteArray()).directory!!
         assertEquals("okta scim v2.0", directory.directoryType)

@@ -234,7 +234,12 @@ pub fn compute_webhook_signature(
 }
 
 /// Paging of every directory list.
-fn paging(limit: Option<i64>, before: Option<String>, after: Option<String>, order: Option<String>) -> duo_directory::Result<Paging> {
+fn paging(
+    limit: Option<i64>,
+    before: Option<String>,
+    after: Option<String>,
+    order: Option<String>,
+) -> duo_directory::Result<Paging> {
     let limit = limit.map(|n| duo_directory::count("limit", i128::from(n), u32::MAX)).transpose()?;
     Ok(Paging { limit, before, after, order })
 }
@@ -470,7 +475,7 @@ fn item(item: DirectoryItem) -> Item {
         DirectoryItem::Directory(d) => Either4::A(Directory::from(&d)),
         DirectoryItem::User(u) => Either4::B(DirectoryUser::from(u)),
         DirectoryItem::Group(g) => Either4::C(DirectoryGroup::from(&g)),
-        DirectoryItem::Event(e) => Either4::D(DirectoryEvent { inner: e }),
+        DirectoryItem::Event(e) => Either4::D(DirectoryEvent { inner: *e }),
     }
 }
 

@@ -335,7 +335,7 @@ fn item(py: Python<'_>, item: DirectoryItem) -> PyResult<Py<PyAny>> {
         DirectoryItem::Directory(d) => Py::new(py, PyDirectory(Arc::new(d)))?.into_any(),
         DirectoryItem::User(u) => Py::new(py, PyDirectoryUser::wrap(u))?.into_any(),
         DirectoryItem::Group(g) => Py::new(py, PyDirectoryGroup(Arc::new(g)))?.into_any(),
-        DirectoryItem::Event(e) => Py::new(py, PyDirectoryEvent(Arc::new(e)))?.into_any(),
+        DirectoryItem::Event(e) => Py::new(py, PyDirectoryEvent(Arc::new(*e)))?.into_any(),
     })
 }
 

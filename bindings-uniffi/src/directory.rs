@@ -322,6 +322,7 @@ pub struct EventQuery {
 
 /// One object of a directory list.
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+#[allow(clippy::large_enum_variant, reason = "lowered across the FFI by value, a page at a time")]
 pub enum DirectoryItem {
     /// From `listDirectories`.
     Directory {
@@ -351,7 +352,7 @@ impl From<CoreItem> for DirectoryItem {
             CoreItem::Directory(d) => DirectoryItem::Directory { directory: d.into() },
             CoreItem::User(u) => DirectoryItem::User { user: u.into() },
             CoreItem::Group(g) => DirectoryItem::Group { group: g.into() },
-            CoreItem::Event(e) => DirectoryItem::Event { event: e.into() },
+            CoreItem::Event(e) => DirectoryItem::Event { event: (*e).into() },
         }
     }
 }
@@ -392,7 +393,8 @@ impl DirectoryClient {
     pub fn list_directories(&self, query: Option<DirectoryQuery>) -> Result<Arc<DirectoryCursor>> {
         let q = query.unwrap_or_default();
         let paging = paging(q.limit, q.before, q.after, q.order)?;
-        let query = duo_directory::directory::DirectoryQuery { organization_id: q.organization_id, search: q.search, paging };
+        let query =
+            duo_directory::directory::DirectoryQuery { organization_id: q.organization_id, search: q.search, paging };
         DirectoryClient::cursor(self.0.list_directories(&query).map(Into::into))
     }
 

@@ -202,10 +202,12 @@ impl Emulator {
     /// The HTTP status of each webhook POST so far, by event id (0 when the POST failed), in order.
     pub fn webhook_deliveries(&self) -> Result<Vec<WebhookDelivery>> {
         self.with(|e| {
-            e.webhook_deliveries().into_iter().map(|(event_id, status)| WebhookDelivery { event_id, status: i64::from(status) }).collect()
+            e.webhook_deliveries()
+                .into_iter()
+                .map(|(event_id, status)| WebhookDelivery { event_id, status: i64::from(status) })
+                .collect()
         })
     }
-
 
     /// `localhost:PORT`.
     pub fn host(&self) -> Result<String> {

@@ -19,8 +19,8 @@ mod sign;
 
 pub use client::{Client, ClientOptions, ParamValue, Preview, UserCursor, UserFields};
 pub use directory::{
-    Directory, DirectoryClient, DirectoryCursor, DirectoryEvent, DirectoryItem, DirectoryQuery, DirectoryToken, EventKind,
-    EventQuery, GroupQuery, UserQuery, compute_webhook_signature, parse_event, verify_webhook,
+    Directory, DirectoryClient, DirectoryCursor, DirectoryEvent, DirectoryItem, DirectoryQuery, DirectoryToken,
+    EventKind, EventQuery, GroupQuery, UserQuery, compute_webhook_signature, parse_event, verify_webhook,
 };
 pub use emulator::{Emulator, EmulatorOptions, RecordedRequest, WebhookDelivery};
 pub use error::DuoError;

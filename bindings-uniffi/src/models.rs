@@ -201,7 +201,11 @@ impl User {
             phones: list_core("phones", self.phones, Phone::into_core)?,
             tokens: list_core("tokens", self.tokens, Token::into_core)?,
             u2ftokens: list_core("u2ftokens", self.u2ftokens, U2fToken::into_core)?,
-            webauthncredentials: list_core("webauthncredentials", self.webauthncredentials, WebauthnCredential::into_core)?,
+            webauthncredentials: list_core(
+                "webauthncredentials",
+                self.webauthncredentials,
+                WebauthnCredential::into_core,
+            )?,
         })
     }
 }

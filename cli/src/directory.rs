@@ -364,8 +364,11 @@ pub async fn run_events(args: EventsArgs) -> Result<(), CliError> {
     let mut out = std::io::stdout();
     let mut done = 0u64;
     loop {
-        let query =
-            EventQuery { events: events.clone(), paging: Paging { after: cursor.clone(), ..Paging::default() }, ..EventQuery::default() };
+        let query = EventQuery {
+            events: events.clone(),
+            paging: Paging { after: cursor.clone(), ..Paging::default() },
+            ..EventQuery::default()
+        };
         let mut listing = client.list_events(&query)?;
         while let Some(event) = listing.next().await? {
             print_event(&mut out, format, &event)?;

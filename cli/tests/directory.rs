@@ -52,9 +52,12 @@ fn stdout(cmd: &mut assert_cmd::Command) -> String {
 fn users_and_groups_list_and_get() {
     let s = Served::start();
     let stored = s.emu().directory_users(KEY).unwrap();
-    let lines = stdout(s.cmd().args(["directory", "users", "list", "--directory", KEY, "--page-size", "2", "-o", "jsonl"]));
-    let ids: Vec<String> =
-        lines.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().into()).collect();
+    let lines =
+        stdout(s.cmd().args(["directory", "users", "list", "--directory", KEY, "--page-size", "2", "-o", "jsonl"]));
+    let ids: Vec<String> = lines
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().into())
+        .collect();
     let mut expected: Vec<String> = stored.iter().map(|u| u.id.clone()).collect();
     expected.reverse();
     assert_eq!(ids, expected, "every page, newest first");

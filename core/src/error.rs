@@ -18,20 +18,46 @@ pub struct ApiError {
     /// For a refused signature (401, codes 40101-40105): the likely cause, measured by the client
     /// (clock skew against the answer's `Date`, the host and signature version used). No secret.
     pub diagnosis: Option<String>,
-    /// Which API answered: `Duo` (the Admin API) or `directory` (the WorkOS directory API).
-    pub service: &'static str,
+    /// Which API answered: the Duo Admin API or the WorkOS directory API.
+    pub service: Service,
+}
+
+/// The API behind an [`ApiError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Service {
+    /// The Duo Admin API.
+    #[default]
+    Duo,
+    /// The WorkOS directory API.
+    Directory,
+}
+
+impl Service {
+    /// `Duo` or `directory`, as error texts name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Service::Duo => "Duo",
+            Service::Directory => "directory",
+        }
+    }
+}
+
+impl std::fmt::Display for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl ApiError {
     /// A Duo answer to the first attempt.
     pub fn new(status: u16, code: Option<i64>, message: impl Into<String>, message_detail: Option<String>) -> Self {
-        ApiError { status, code, message: message.into(), message_detail, attempts: 1, diagnosis: None, service: "Duo" }
+        ApiError { status, code, message: message.into(), message_detail, attempts: 1, diagnosis: None, service: Service::Duo }
     }
 
     /// A directory API (WorkOS) answer to the first attempt: no numeric code; `message_detail`
     /// carries the API's `code` or the fields its `errors` name.
     pub fn directory(status: u16, message: impl Into<String>, message_detail: Option<String>) -> Self {
-        ApiError { service: "directory", ..ApiError::new(status, None, message, message_detail) }
+        ApiError { service: Service::Directory, ..ApiError::new(status, None, message, message_detail) }
     }
 }
 

@@ -47,7 +47,7 @@ pub use client::{
 pub use directory::{
     Directory, DirectoryClient, DirectoryConfig, DirectoryEvent, DirectoryToken, EventKind, ListCursor, parse_event,
 };
-pub use error::{ApiError, EXCERPT_LIMIT, Error, Result};
+pub use error::{ApiError, EXCERPT_LIMIT, Error, Result, Service};
 pub use limits::{RateLimits, RequestClass};
 pub use listing::{LazyUser, UserPage, UserSummary};
 pub use models::{

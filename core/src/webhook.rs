@@ -149,7 +149,7 @@ pub fn compute_webhook_signature(payload: impl AsRef<[u8]>, secret: &str, timest
 
 /// Milliseconds from seconds given by a binding (`now` as `time.time()` gives it).
 fn millis(field: &str, seconds: f64) -> Result<i64> {
-    if !seconds.is_finite() || seconds < 0.0 || seconds > 1e13 {
+    if !seconds.is_finite() || !(0.0..=1e13).contains(&seconds) {
         return Err(Error::invalid(field, format!("{seconds} is not a number of seconds since the epoch")));
     }
     #[allow(clippy::cast_possible_truncation)]

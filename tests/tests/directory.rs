@@ -96,7 +96,7 @@ async fn errors_retries_and_pacing_match_the_duo_client() {
     let emu = emulator(2).await;
     let c = client(&emu);
     let err = c.get_user("directory_user_missing").await.unwrap_err();
-    assert!(matches!(err, Error::NotFound(ref api) if api.service == "directory"), "{err:?}");
+    assert!(matches!(err, Error::NotFound(ref api) if api.service == duo_directory::Service::Directory), "{err:?}");
 
     let mut wrong = emu.directory_client_config();
     wrong.api_key = "sk_test_wrong".into();

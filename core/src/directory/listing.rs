@@ -15,7 +15,7 @@ pub enum DirectoryItem {
     /// From `list_groups`.
     Group(DirectoryGroup),
     /// From `list_events`.
-    Event(DirectoryEvent),
+    Event(Box<DirectoryEvent>),
 }
 
 /// Any of the directory client's list cursors.
@@ -53,7 +53,7 @@ impl DirectoryListing {
             DirectoryListing::Directories(c) => c.next().await?.map(DirectoryItem::Directory),
             DirectoryListing::Users(c) => c.next().await?.map(DirectoryItem::User),
             DirectoryListing::Groups(c) => c.next().await?.map(DirectoryItem::Group),
-            DirectoryListing::Events(c) => c.next().await?.map(DirectoryItem::Event),
+            DirectoryListing::Events(c) => c.next().await?.map(|e| DirectoryItem::Event(Box::new(e))),
         })
     }
 
@@ -63,7 +63,7 @@ impl DirectoryListing {
             DirectoryListing::Directories(c) => wrap(c.next_page().await?, DirectoryItem::Directory),
             DirectoryListing::Users(c) => wrap(c.next_page().await?, DirectoryItem::User),
             DirectoryListing::Groups(c) => wrap(c.next_page().await?, DirectoryItem::Group),
-            DirectoryListing::Events(c) => wrap(c.next_page().await?, DirectoryItem::Event),
+            DirectoryListing::Events(c) => wrap(c.next_page().await?, |e| DirectoryItem::Event(Box::new(e))),
         })
     }
 

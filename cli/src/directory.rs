@@ -296,8 +296,7 @@ pub async fn run(args: DirectoryArgs) -> Result<(), CliError> {
         }
         DirectoryCommand::Users(UsersCommand::Get { id }) => {
             let user = client.get_user(&id).await?;
-            let sink = Sink { format: single(format), rows: vec![user] };
-            sink.finish(&mut out, USER_HEADER, user_row)
+            print_one(&mut out, format, &user, USER_HEADER, user_row)
         }
         DirectoryCommand::Groups(GroupsCommand::List { directory, user, paging }) => {
             let query = GroupQuery { directory, user, paging: paging.paging() };
@@ -310,8 +309,7 @@ pub async fn run(args: DirectoryArgs) -> Result<(), CliError> {
         }
         DirectoryCommand::Groups(GroupsCommand::Get { id }) => {
             let group = client.get_group(&id).await?;
-            let sink = Sink { format: single(format), rows: vec![group] };
-            sink.finish(&mut out, GROUP_HEADER, group_row)
+            print_one(&mut out, format, &group, GROUP_HEADER, group_row)
         }
     };
     let flushed = out.flush();
@@ -319,9 +317,22 @@ pub async fn run(args: DirectoryArgs) -> Result<(), CliError> {
     Ok(flushed?)
 }
 
-/// One object: `json` prints the object itself, not an array of one.
-fn single(format: OutputFormat) -> OutputFormat {
-    if format == OutputFormat::Json { OutputFormat::Jsonl } else { format }
+/// One object: a one-row table, or the object itself (not an array of one).
+fn print_one<T: Serialize>(
+    out: &mut impl Write,
+    format: OutputFormat,
+    item: &T,
+    header: &[&str],
+    row: fn(&T) -> Vec<String>,
+) -> Result<(), CliError> {
+    match format {
+        OutputFormat::Json | OutputFormat::Jsonl => print_json(out, item),
+        OutputFormat::Table => {
+            let mut table = output::table(header);
+            table.add_row(row(item));
+            output::line(out, table)
+        }
+    }
 }
 
 fn event_line(e: &DirectoryEvent) -> String {

@@ -51,7 +51,15 @@ impl std::fmt::Display for Service {
 impl ApiError {
     /// A Duo answer to the first attempt.
     pub fn new(status: u16, code: Option<i64>, message: impl Into<String>, message_detail: Option<String>) -> Self {
-        ApiError { status, code, message: message.into(), message_detail, attempts: 1, diagnosis: None, service: Service::Duo }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            message_detail,
+            attempts: 1,
+            diagnosis: None,
+            service: Service::Duo,
+        }
     }
 
     /// A directory API (WorkOS) answer to the first attempt: no numeric code; `message_detail`

@@ -3,7 +3,7 @@
 //! prints a secret: a signed request's `Authorization` is shown masked).
 
 use crate::models::{
-    DirectoryGroup, DirectoryRole, DirectoryUser, Group, Phone, Token, U2fToken, User, WebauthnCredential,
+    BypassCode, DirectoryGroup, DirectoryRole, DirectoryUser, Group, Phone, Token, U2fToken, User, WebauthnCredential,
 };
 use crate::{PreparedRequest, SignedRequest, UserSummary};
 
@@ -87,6 +87,7 @@ identity! {
     DirectoryUser => "DirectoryUser" { "id": |u| &u.id, "email": |u| &u.email, "state": |u| u.state.as_str() }
     DirectoryGroup => "DirectoryGroup" { "id": |g| &g.id, "name": |g| &g.name }
     DirectoryRole => "InlineRole" { "slug": |r| &r.slug }
+    BypassCode => "BypassCode" { "bypass_code_id": |c| &c.bypass_code_id }
 }
 
 impl Identity for PreparedRequest {

@@ -8,6 +8,7 @@ mod listing;
 mod logging;
 mod output;
 mod sanitize;
+mod subresources;
 mod users;
 
 use args::{Cli, Command, EmulatorArgs};
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
     let format = match &cli.command {
         Command::Demo(args) => Some(args.output.output),
         Command::Users(args) => Some(args.output.output),
+        Command::Groups(args) => Some(args.output.output),
         Command::Emulator(_) => None,
     };
     let json = matches!(format, Some(OutputFormat::Json | OutputFormat::Jsonl));
@@ -40,6 +42,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 demo::run(args, format).await
             }
             Command::Users(args) => users::run(args).await,
+            Command::Groups(args) => subresources::groups(args).await,
             Command::Emulator(args) => emulator(args).await,
         }
     })

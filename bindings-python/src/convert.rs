@@ -176,5 +176,5 @@ pub mod arg {
             }
         )*};
     }
-    text_args!(user_id, username, email, directory_key, method, path, ikey, skey, host);
+    text_args!(user_id, username, email, directory_key, method, path, ikey, skey, host, group_id, phone_id, token_id);
 }

@@ -83,6 +83,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     add_classes!(PyUser, PyUserStatus, PyGroup, PyPhone, PyToken, PyU2fToken, PyWebauthnCredential);
     add_classes!(PyDirectoryUser, PyDirectoryGroup, PyInlineRole, PyPreparedRequest, sign::PySignedRequest);
     add_classes!(PyClient, PyUserIterator, PyPreview, PyAsyncClient, PyAsyncUserIterator, Ready);
+    use client::surface::{PyAsyncGroupIterator, PyGroupIterator};
+    add_classes!(PyGroupIterator, PyAsyncGroupIterator, models::bypass::PyBypassCode);
     m.add_function(wrap_pyfunction!(sign::sign_request, m)?)?;
     m.add_function(wrap_pyfunction!(_force_panic, m)?)?;
     m.add_function(wrap_pyfunction!(_force_panic_async, m)?)?;

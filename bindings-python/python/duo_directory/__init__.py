@@ -8,8 +8,10 @@ import atexit as _atexit
 
 from ._native import (
     AsyncClient,
+    AsyncGroupIterator,
     AsyncUserIterator,
     AuthError,
+    BypassCode,
     Client,
     DecodeError,
     DirectoryGroup,
@@ -18,6 +20,7 @@ from ._native import (
     DuoError,
     DuoTimeoutError,
     Group,
+    GroupIterator,
     InlineRole,
     InvalidInputError,
     NotFoundError,
@@ -45,8 +48,10 @@ _atexit.register(_shutdown)
 
 __all__ = [
     "AsyncClient",
+    "AsyncGroupIterator",
     "AsyncUserIterator",
     "AuthError",
+    "BypassCode",
     "Client",
     "DecodeError",
     "DirectoryGroup",
@@ -55,6 +60,7 @@ __all__ = [
     "DuoError",
     "DuoTimeoutError",
     "Group",
+    "GroupIterator",
     "InlineRole",
     "InvalidInputError",
     "NotFoundError",

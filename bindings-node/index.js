@@ -8,7 +8,7 @@ const errors = require('./errors.js')
 
 binding._init(errors.makeError)
 
-const { Client, UserIterator } = binding
+const { Client, UserIterator, GroupIterator } = binding
 
 // One crossing into Rust per page (`nextPage()`); the users of a page are handed out from here
 // with an already-settled Promise each (an async generator would cost several microtask hops per user).
@@ -35,6 +35,9 @@ UserIterator.prototype[Symbol.asyncIterator] = function () {
     [Symbol.asyncIterator] () { return this }
   }
 }
+
+// The same page-at-a-time protocol for group listings.
+GroupIterator.prototype[Symbol.asyncIterator] = UserIterator.prototype[Symbol.asyncIterator]
 
 if (Symbol.asyncDispose) {
   Client.prototype[Symbol.asyncDispose] = async function () { this.close() }

@@ -268,6 +268,20 @@ WebauthnCredential {
     webauthnkey: String = |c| c.webauthnkey.clone();
 });
 
+nested!(/// A bypass code as Duo lists it: its metadata, never the code itself.
+BypassCode {
+    /// Email of the administrator who created it.
+    admin_email: Option<String> = |c| c.admin_email.clone();
+    /// The code's id.
+    bypass_code_id: String = |c| c.bypass_code_id.clone();
+    /// Creation time, UNIX seconds.
+    created: Option<i64> = |c| c.created;
+    /// Expiry, UNIX seconds; null when it never expires.
+    expiration: Option<i64> = |c| c.expiration;
+    /// Uses left (0: unlimited).
+    reuse_count: Option<i64> = |c| c.reuse_count;
+});
+
 /// A directory user's state.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum UserState {

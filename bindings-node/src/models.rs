@@ -117,37 +117,37 @@ impl User {
     #[napi(getter)]
     pub fn user_id(&self, env: Env) -> napi::Result<String> {
         let s = self.summary(&env)?;
-        Ok(s.user_id.clone())
+        Ok(s.user_id.to_string())
     }
     /// Primary username.
     #[napi(getter)]
     pub fn username(&self, env: Env) -> napi::Result<String> {
         let s = self.summary(&env)?;
-        Ok(s.username.clone())
+        Ok(s.username.to_string())
     }
     /// Full name.
     #[napi(getter)]
     pub fn realname(&self, env: Env) -> napi::Result<Option<String>> {
         let s = self.summary(&env)?;
-        Ok(s.realname.clone())
+        Ok(s.realname.as_deref().map(str::to_owned))
     }
     /// Given name.
     #[napi(getter)]
     pub fn firstname(&self, env: Env) -> napi::Result<Option<String>> {
         let s = self.summary(&env)?;
-        Ok(s.firstname.clone())
+        Ok(s.firstname.as_deref().map(str::to_owned))
     }
     /// Surname.
     #[napi(getter)]
     pub fn lastname(&self, env: Env) -> napi::Result<Option<String>> {
         let s = self.summary(&env)?;
-        Ok(s.lastname.clone())
+        Ok(s.lastname.as_deref().map(str::to_owned))
     }
     /// Email address (`''` when unset).
     #[napi(getter)]
     pub fn email(&self, env: Env) -> napi::Result<Option<String>> {
         let s = self.summary(&env)?;
-        Ok(s.email.clone())
+        Ok(s.email.as_deref().map(str::to_owned))
     }
     /// Status as Duo spells it (see `UserStatus`); unknown future values are kept.
     #[napi(getter, ts_return_type = "UserStatus | (string & {})")]
@@ -159,31 +159,31 @@ impl User {
     #[napi(getter)]
     pub fn notes(&self, env: Env) -> napi::Result<Option<String>> {
         let s = self.summary(&env)?;
-        Ok(s.notes.clone())
+        Ok(s.notes.as_deref().map(str::to_owned))
     }
     /// Legacy positional alias 1.
     #[napi(getter)]
     pub fn alias1(&self, env: Env) -> napi::Result<Option<String>> {
         let s = self.summary(&env)?;
-        Ok(s.alias1.clone())
+        Ok(s.alias1.as_deref().map(str::to_owned))
     }
     /// Legacy positional alias 2.
     #[napi(getter)]
     pub fn alias2(&self, env: Env) -> napi::Result<Option<String>> {
         let s = self.summary(&env)?;
-        Ok(s.alias2.clone())
+        Ok(s.alias2.as_deref().map(str::to_owned))
     }
     /// Legacy positional alias 3.
     #[napi(getter)]
     pub fn alias3(&self, env: Env) -> napi::Result<Option<String>> {
         let s = self.summary(&env)?;
-        Ok(s.alias3.clone())
+        Ok(s.alias3.as_deref().map(str::to_owned))
     }
     /// Legacy positional alias 4.
     #[napi(getter)]
     pub fn alias4(&self, env: Env) -> napi::Result<Option<String>> {
         let s = self.summary(&env)?;
-        Ok(s.alias4.clone())
+        Ok(s.alias4.as_deref().map(str::to_owned))
     }
     /// Creation time, UNIX seconds.
     #[napi(getter)]

@@ -263,34 +263,34 @@ impl Client {
     }
 
     /// One user by id; `DuoError.NotFound` when there is none.
-    pub async fn get_user(&self, user_id: String) -> Result<Arc<User>> {
+    pub async fn get_user(&self, user_id: String) -> Result<User> {
         let c = self.core()?;
-        Ok(User::wrap(run(async move { c.get_user(&user_id).await }).await?))
+        Ok(User::from(run(async move { c.get_user(&user_id).await }).await?))
     }
 
     /// The user with this username (or alias), or null.
-    pub async fn get_user_by_username(&self, username: String) -> Result<Option<Arc<User>>> {
+    pub async fn get_user_by_username(&self, username: String) -> Result<Option<User>> {
         let c = self.core()?;
-        Ok(run(async move { c.get_user_by_username(&username).await }).await?.map(User::wrap))
+        Ok(run(async move { c.get_user_by_username(&username).await }).await?.map(User::from))
     }
 
     /// The users with this email address.
-    pub async fn get_users_by_email(&self, email: String) -> Result<Vec<Arc<User>>> {
+    pub async fn get_users_by_email(&self, email: String) -> Result<Vec<User>> {
         let c = self.core()?;
-        Ok(run(async move { c.get_users_by_email(&email).await }).await?.into_iter().map(User::wrap).collect())
+        Ok(run(async move { c.get_users_by_email(&email).await }).await?.into_iter().map(User::from).collect())
     }
 
     /// Creates a user.
     #[uniffi::method(default(fields = None))]
-    pub async fn create_user(&self, username: String, fields: Option<UserFields>) -> Result<Arc<User>> {
+    pub async fn create_user(&self, username: String, fields: Option<UserFields>) -> Result<User> {
         let (c, create) = (self.core()?, UserFields::create(username, fields)?);
-        Ok(User::wrap(run(async move { c.create_user(&create).await }).await?))
+        Ok(User::from(run(async move { c.create_user(&create).await }).await?))
     }
 
     /// Changes a user (Duo's "modify user").
-    pub async fn update_user(&self, user_id: String, fields: UserFields) -> Result<Arc<User>> {
+    pub async fn update_user(&self, user_id: String, fields: UserFields) -> Result<User> {
         let (c, update) = (self.core()?, fields.update()?);
-        Ok(User::wrap(run(async move { c.update_user(&user_id, &update).await }).await?))
+        Ok(User::from(run(async move { c.update_user(&user_id, &update).await }).await?))
     }
 
     /// Deletes a user permanently.
@@ -300,9 +300,9 @@ impl Client {
     }
 
     /// Creates, updates or marks for deletion `username` from the directory `directoryKey`.
-    pub async fn sync_user_from_directory(&self, directory_key: String, username: String) -> Result<Arc<User>> {
+    pub async fn sync_user_from_directory(&self, directory_key: String, username: String) -> Result<User> {
         let c = self.core()?;
-        Ok(User::wrap(run(async move { c.sync_user_from_directory(&directory_key, &username).await }).await?))
+        Ok(User::from(run(async move { c.sync_user_from_directory(&directory_key, &username).await }).await?))
     }
 
     /// Any other Admin API endpoint, signed the same way; the envelope's `response` as JSON text.
@@ -335,10 +335,10 @@ pub struct UserCursor {
 #[uniffi::export]
 impl UserCursor {
     /// The next page of users (fetched now), or null after the last one.
-    pub async fn next_page(&self) -> Result<Option<Vec<Arc<User>>>> {
+    pub async fn next_page(&self) -> Result<Option<Vec<User>>> {
         let cursor = self.cursor.clone();
         let page = run(async move { cursor.lock().await.next_page().await }).await?;
-        Ok(page.map(|p| p.users.into_iter().map(User::wrap).collect()))
+        page.map(|p| p.users.into_iter().map(User::decode).collect()).transpose()
     }
 
     /// How many pages have been fetched.

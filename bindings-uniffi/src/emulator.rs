@@ -195,17 +195,17 @@ impl Emulator {
         Client::from_config(config)
     }
     /// Inserts (or replaces, by id) a user.
-    pub fn add_user(&self, user: Arc<User>) -> Result<()> {
-        let user = user.core()?;
+    pub fn add_user(&self, user: User) -> Result<()> {
+        let user = user.into_core()?;
         self.with(|e| e.add_user(user))
     }
     /// Every user, in listing order.
-    pub fn users(&self) -> Result<Vec<Arc<User>>> {
-        self.with(|e| e.users().into_iter().map(User::wrap).collect())
+    pub fn users(&self) -> Result<Vec<User>> {
+        self.with(|e| e.users().into_iter().map(User::from).collect())
     }
     /// One user by id, or null.
-    pub fn user(&self, user_id: String) -> Result<Option<Arc<User>>> {
-        self.with(|e| e.user(&user_id).map(User::wrap))
+    pub fn user(&self, user_id: String) -> Result<Option<User>> {
+        self.with(|e| e.user(&user_id).map(User::from))
     }
     /// Number of users.
     pub fn user_count(&self) -> Result<i64> {
@@ -289,8 +289,8 @@ impl Emulator {
 
 /// `count` realistic Duo users from the emulator's generator (deterministic for a seed).
 #[uniffi::export(default(seed = 42))]
-pub fn generated_users(count: i64, seed: i64) -> Result<Vec<Arc<User>>> {
-    Ok(generator::users(size("count", count)?, self::seed(seed)?).into_iter().map(User::wrap).collect())
+pub fn generated_users(count: i64, seed: i64) -> Result<Vec<User>> {
+    Ok(generator::users(size("count", count)?, self::seed(seed)?).into_iter().map(User::from).collect())
 }
 
 /// `count` realistic directory users of `directoryId` (deterministic for a seed).

@@ -1,12 +1,12 @@
-//! Models. The Duo `User` is an object over core's [`LazyUser`] (a listed user is decoded only
-//! when a getter is called; scalars from the summary, nested lists from the full user); its
-//! nested groups, phones and authenticators are records. The directory user and the requests are
-//! records. Unknown JSON members travel as JSON text (`extra`), so JSON in and out is lossless.
+//! Models, all records (Kotlin data classes, Swift structs): the Duo `User` with its nested
+//! groups, phones and authenticators, the directory user and the requests. Unknown JSON members
+//! travel as JSON text (`extra`), so JSON in and out is lossless. A listing's page crosses as one
+//! buffer of records: measured against one native object per user (a JNA handle and a call per
+//! getter), this is what makes the JVM listing cheaper than duo_client_java (docs/benchmarks.md).
 
 use crate::error::{Result, guard};
 use duo_directory::{Error, LazyUser};
 use std::collections::HashMap;
-use std::sync::Arc;
 
 fn json(value: &impl serde::Serialize) -> String {
     serde_json::to_string(value).unwrap_or_default()
@@ -36,6 +36,20 @@ pub enum UserStatus {
     },
 }
 
+impl From<UserStatus> for duo_directory::UserStatus {
+    fn from(s: UserStatus) -> Self {
+        use duo_directory::UserStatus as S;
+        match s {
+            UserStatus::Active => S::Active,
+            UserStatus::Bypass => S::Bypass,
+            UserStatus::Disabled => S::Disabled,
+            UserStatus::LockedOut => S::LockedOut,
+            UserStatus::PendingDeletion => S::PendingDeletion,
+            UserStatus::Other { value } => S::Other(value),
+        }
+    }
+}
+
 impl From<&duo_directory::UserStatus> for UserStatus {
     fn from(s: &duo_directory::UserStatus) -> Self {
         use duo_directory::UserStatus as S;
@@ -50,119 +64,172 @@ impl From<&duo_directory::UserStatus> for UserStatus {
     }
 }
 
-/// A Duo user; fields are decoded on first access (`DuoError.Decode` if the user is malformed).
-/// `toString()` shows its id and username.
-#[derive(uniffi::Object, PartialEq)]
-#[uniffi::export(Display, Eq)]
-pub struct User(pub(crate) LazyUser);
+/// A Duo user: a Kotlin data class / Swift struct with every field of Duo's user object (seed
+/// 002/003); `extra` keeps the members this version does not model, as a JSON object, so that
+/// `userFromJson` / `userToJson` round-trip losslessly. A listing hands each page across as one
+/// buffer of these (decoded in Rust, off the caller's thread), not one native handle per user.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct User {
+    /// Duo's id of the user (`DU...`).
+    pub user_id: String,
+    /// Primary username.
+    pub username: String,
+    /// Full name.
+    pub realname: Option<String>,
+    /// Given name.
+    pub firstname: Option<String>,
+    /// Surname.
+    pub lastname: Option<String>,
+    /// Email address.
+    pub email: Option<String>,
+    /// Status.
+    pub status: UserStatus,
+    /// Notes.
+    pub notes: Option<String>,
+    /// Alias 1.
+    pub alias1: Option<String>,
+    /// Alias 2.
+    pub alias2: Option<String>,
+    /// Alias 3.
+    pub alias3: Option<String>,
+    /// Alias 4.
+    pub alias4: Option<String>,
+    /// Every alias by position name (`alias1`..`alias8`).
+    pub aliases: HashMap<String, String>,
+    /// Creation time, UNIX seconds.
+    pub created: Option<i64>,
+    /// Last login, UNIX seconds.
+    pub last_login: Option<i64>,
+    /// Last directory sync, UNIX seconds.
+    pub last_directory_sync: Option<i64>,
+    /// True when the user has at least one authentication method.
+    pub is_enrolled: Option<bool>,
+    /// Universal Prompt auto-start, when Duo sends it.
+    pub enable_auto_prompt: Option<bool>,
+    /// The directory's own id of a synced user, when present.
+    pub external_id: Option<String>,
+    /// Why a `locked out` user is locked, when Duo sends it.
+    pub lockout_reason: Option<String>,
+    /// Groups.
+    pub groups: Vec<Group>,
+    /// Phones.
+    pub phones: Vec<Phone>,
+    /// Hardware tokens.
+    pub tokens: Vec<Token>,
+    /// Legacy U2F tokens.
+    pub u2ftokens: Vec<U2fToken>,
+    /// WebAuthn credentials.
+    pub webauthncredentials: Vec<WebauthnCredential>,
+    /// Members this version does not model, as a JSON object.
+    pub extra: String,
+}
 
-impl std::fmt::Display for User {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0.summary() {
-            Ok(s) => write!(f, "User(userId={:?}, username={:?})", s.user_id, s.username),
-            Err(_) => f.write_str("User(<undecodable>)"),
+/// Moves a core conversion over a list.
+fn list<C, F: From<C>>(items: Vec<C>) -> Vec<F> {
+    items.into_iter().map(F::from).collect()
+}
+
+/// Converts a list back to core, naming the failing item (`phones[2].extra`).
+fn list_core<F, C>(field: &str, items: Vec<F>, into: impl Fn(F, &str) -> Result<C>) -> Result<Vec<C>> {
+    items.into_iter().enumerate().map(|(i, item)| into(item, &format!("{field}[{i}]"))).collect()
+}
+
+impl From<duo_directory::User> for User {
+    fn from(u: duo_directory::User) -> Self {
+        User {
+            extra: json(&u.extra),
+            status: UserStatus::from(&u.status),
+            user_id: u.user_id,
+            username: u.username,
+            realname: u.realname,
+            firstname: u.firstname,
+            lastname: u.lastname,
+            email: u.email,
+            notes: u.notes,
+            alias1: u.alias1,
+            alias2: u.alias2,
+            alias3: u.alias3,
+            alias4: u.alias4,
+            aliases: u.aliases.into_iter().collect(),
+            created: u.created,
+            last_login: u.last_login,
+            last_directory_sync: u.last_directory_sync,
+            is_enrolled: u.is_enrolled,
+            enable_auto_prompt: u.enable_auto_prompt,
+            external_id: u.external_id,
+            lockout_reason: u.lockout_reason,
+            groups: list(u.groups),
+            phones: list(u.phones),
+            tokens: list(u.tokens),
+            u2ftokens: list(u.u2ftokens),
+            webauthncredentials: list(u.webauthncredentials),
         }
     }
 }
 
 impl User {
-    pub(crate) fn wrap(user: impl Into<LazyUser>) -> Arc<User> {
-        Arc::new(User(user.into()))
+    /// A listed user, decoded now (a malformed user is a `DuoException.Decode` naming the field).
+    pub(crate) fn decode(user: LazyUser) -> Result<User> {
+        Ok(User::from(user.into_user()?))
     }
 
-    pub(crate) fn core(&self) -> Result<duo_directory::User> {
-        Ok(self.0.user()?.clone())
+    /// The core user; `extra` members that are not a JSON object are an `InvalidInput` naming them.
+    pub(crate) fn into_core(self) -> Result<duo_directory::User> {
+        Ok(duo_directory::User {
+            extra: object("extra", &self.extra)?,
+            status: self.status.into(),
+            user_id: self.user_id,
+            username: self.username,
+            realname: self.realname,
+            firstname: self.firstname,
+            lastname: self.lastname,
+            email: self.email,
+            notes: self.notes,
+            alias1: self.alias1,
+            alias2: self.alias2,
+            alias3: self.alias3,
+            alias4: self.alias4,
+            aliases: self.aliases.into_iter().collect(),
+            created: self.created,
+            last_login: self.last_login,
+            last_directory_sync: self.last_directory_sync,
+            is_enrolled: self.is_enrolled,
+            enable_auto_prompt: self.enable_auto_prompt,
+            external_id: self.external_id,
+            lockout_reason: self.lockout_reason,
+            groups: list_core("groups", self.groups, Group::into_core)?,
+            phones: list_core("phones", self.phones, Phone::into_core)?,
+            tokens: list_core("tokens", self.tokens, Token::into_core)?,
+            u2ftokens: list_core("u2ftokens", self.u2ftokens, U2fToken::into_core)?,
+            webauthncredentials: list_core("webauthncredentials", self.webauthncredentials, WebauthnCredential::into_core)?,
+        })
     }
 }
 
-/// Getters over the summary (`s`) or the full user (`u`), each decoding once.
-macro_rules! getters {
-    ($($(#[$doc:meta])* $name:ident($via:ident): $ty:ty = |$v:ident| $e:expr;)*) => {
-        #[uniffi::export]
-        impl User {
-            $($(#[$doc])* pub fn $name(&self) -> Result<$ty> {
-                let $v = self.0.$via()?;
-                Ok($e)
-            })*
-        }
+/// Reads a Duo user from JSON in Duo's own field names (`DuoException.Decode` names the field).
+#[uniffi::export]
+pub fn user_from_json(text: String) -> Result<User> {
+    guard(|| Ok(User::from(duo_directory::User::from_json(&text)?)))
+}
+
+/// JSON of a Duo user in Duo's own field names; lossless for what `userFromJson` read.
+#[uniffi::export]
+pub fn user_to_json(user: User) -> Result<String> {
+    guard(|| Ok(user.into_core()?.to_json()))
+}
+
+/// Same value both ways (`conv!(x)`), or through a conversion (`conv!(x, f)`).
+macro_rules! conv {
+    ($e:expr) => {
+        $e
+    };
+    ($e:expr, $f:expr) => {
+        $f($e)
     };
 }
 
-getters! {
-    /// Duo's id of the user (`DU...`).
-    user_id(summary): String = |s| s.user_id.clone();
-    /// Primary username.
-    username(summary): String = |s| s.username.clone();
-    /// Full name.
-    realname(summary): Option<String> = |s| s.realname.clone();
-    /// Given name.
-    firstname(summary): Option<String> = |s| s.firstname.clone();
-    /// Surname.
-    lastname(summary): Option<String> = |s| s.lastname.clone();
-    /// Email address.
-    email(summary): Option<String> = |s| s.email.clone();
-    /// Status.
-    status(summary): UserStatus = |s| UserStatus::from(&s.status);
-    /// Notes.
-    notes(summary): Option<String> = |s| s.notes.clone();
-    /// Alias 1.
-    alias1(summary): Option<String> = |s| s.alias1.clone();
-    /// Alias 2.
-    alias2(summary): Option<String> = |s| s.alias2.clone();
-    /// Alias 3.
-    alias3(summary): Option<String> = |s| s.alias3.clone();
-    /// Alias 4.
-    alias4(summary): Option<String> = |s| s.alias4.clone();
-    /// Creation time, UNIX seconds.
-    created(summary): Option<i64> = |s| s.created;
-    /// Last login, UNIX seconds.
-    last_login(summary): Option<i64> = |s| s.last_login;
-    /// Last directory sync, UNIX seconds.
-    last_directory_sync(summary): Option<i64> = |s| s.last_directory_sync;
-    /// True when the user has at least one authentication method.
-    is_enrolled(summary): Option<bool> = |s| s.is_enrolled;
-    /// Every alias by position name (`alias1`..`alias8`).
-    aliases(user): HashMap<String, String> = |u| u.aliases.clone().into_iter().collect();
-    /// Universal Prompt auto-start, when Duo sends it.
-    enable_auto_prompt(user): Option<bool> = |u| u.enable_auto_prompt;
-    /// The directory's own id of a synced user, when present.
-    external_id(user): Option<String> = |u| u.external_id.clone();
-    /// Why a `locked out` user is locked, when Duo sends it.
-    lockout_reason(user): Option<String> = |u| u.lockout_reason.clone();
-    /// Members this version does not model, as a JSON object.
-    extra(user): String = |u| json(&u.extra);
-    /// Groups.
-    groups(user): Vec<Group> = |u| u.groups.iter().map(Group::from).collect();
-    /// Phones.
-    phones(user): Vec<Phone> = |u| u.phones.iter().map(Phone::from).collect();
-    /// Hardware tokens.
-    tokens(user): Vec<Token> = |u| u.tokens.iter().map(Token::from).collect();
-    /// Legacy U2F tokens.
-    u2ftokens(user): Vec<U2fToken> = |u| u.u2ftokens.iter().map(U2fToken::from).collect();
-    /// WebAuthn credentials.
-    webauthncredentials(user): Vec<WebauthnCredential> = |u| u.webauthncredentials.iter().map(WebauthnCredential::from).collect();
-}
-
-#[uniffi::export]
-impl User {
-    /// Parses a user from JSON in Duo's field names; `DuoError.Decode` names the bad field.
-    #[uniffi::constructor]
-    pub fn from_json(text: String) -> Result<Arc<User>> {
-        guard(|| Ok(User::wrap(duo_directory::User::from_json(&text)?)))
-    }
-
-    /// JSON in Duo's field names: for a listed user not yet decoded, exactly what Duo sent.
-    pub fn to_json(&self) -> Result<String> {
-        match self.0.raw_json() {
-            Some(raw) => String::from_utf8(raw.to_vec()).map_err(|e| Error::decode_body(e.to_string(), &[]).into()),
-            None => Ok(self.0.user()?.to_json()),
-        }
-    }
-}
-
-/// Declares a record converted field by field from the core struct of the same name.
 macro_rules! nested {
-    ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $field:ident: $ty:ty = |$v:ident| $e:expr;)* }) => {
+    ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $field:ident: $ty:ty $(=> $to:expr, $from:expr)?;)* }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, uniffi::Record)]
         pub struct $name {
@@ -170,102 +237,139 @@ macro_rules! nested {
             /// Members this version does not model, as a JSON object.
             pub extra: String,
         }
-        impl From<&duo_directory::$name> for $name {
-            fn from(c: &duo_directory::$name) -> Self {
-                $name { $($field: { let $v = c; $e },)* extra: json(&c.extra) }
+        impl From<duo_directory::$name> for $name {
+            fn from(c: duo_directory::$name) -> Self {
+                $name { extra: json(&c.extra), $($field: conv!(c.$field $(, $to)?),)* }
+            }
+        }
+        impl $name {
+            fn into_core(self, field: &str) -> Result<duo_directory::$name> {
+                Ok(duo_directory::$name {
+                    extra: object(&format!("{field}.extra"), &self.extra)?,
+                    $($field: conv!(self.$field $(, $from)?),)*
+                })
             }
         }
     };
 }
 
+/// When a phone was last seen, as Duo sent it: UNIX seconds or text.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum LastSeen {
+    /// UNIX seconds.
+    Unix {
+        /// The seconds.
+        seconds: i64,
+    },
+    /// Text as Duo sent it, e.g. `2019-11-18T15:51:13`.
+    Text {
+        /// The text.
+        value: String,
+    },
+}
+
+fn last_seen(value: Option<duo_directory::LastSeen>) -> Option<LastSeen> {
+    value.map(|l| match l {
+        duo_directory::LastSeen::Unix(seconds) => LastSeen::Unix { seconds },
+        duo_directory::LastSeen::Text(value) => LastSeen::Text { value },
+    })
+}
+
+fn last_seen_core(value: Option<LastSeen>) -> Option<duo_directory::LastSeen> {
+    value.map(|l| match l {
+        LastSeen::Unix { seconds } => duo_directory::LastSeen::Unix(seconds),
+        LastSeen::Text { value } => duo_directory::LastSeen::Text(value),
+    })
+}
+
 nested!(/// A group as embedded in a user.
 Group {
     /// Description.
-    desc: Option<String> = |c| c.desc.clone();
-    /// Group id (`DG...`).
-    group_id: String = |c| c.group_id.clone();
-    /// Legacy flag.
-    mobile_otp_enabled: Option<bool> = |c| c.mobile_otp_enabled;
+    desc: Option<String>;
+    /// Duo's id of the group.
+    group_id: String;
+    /// Mobile OTP allowed (legacy).
+    mobile_otp_enabled: Option<bool>;
     /// Name.
-    name: Option<String> = |c| c.name.clone();
-    /// Legacy flag.
-    push_enabled: Option<bool> = |c| c.push_enabled;
-    /// Legacy flag.
-    sms_enabled: Option<bool> = |c| c.sms_enabled;
-    /// Group authentication status.
-    status: Option<String> = |c| c.status.clone();
-    /// Legacy flag.
-    voice_enabled: Option<bool> = |c| c.voice_enabled;
+    name: Option<String>;
+    /// Push allowed (legacy).
+    push_enabled: Option<bool>;
+    /// SMS allowed (legacy).
+    sms_enabled: Option<bool>;
+    /// Group status.
+    status: Option<String>;
+    /// Voice allowed (legacy).
+    voice_enabled: Option<bool>;
 });
 
 nested!(/// A phone as embedded in a user.
 Phone {
-    /// Activated for Duo Mobile.
-    activated: Option<bool> = |c| c.activated;
-    /// Factors the device supports.
-    capabilities: Vec<String> = |c| c.capabilities.clone();
-    /// File-system encryption status.
-    encrypted: Option<String> = |c| c.encrypted.clone();
+    /// Duo Mobile activated.
+    activated: Option<bool>;
+    /// What the phone can do (`push`, `sms`, ...).
+    capabilities: Vec<String>;
+    /// Encryption status.
+    encrypted: Option<String>;
     /// Extension.
-    extension: Option<String> = |c| c.extension.clone();
-    /// Biometric status.
-    fingerprint: Option<String> = |c| c.fingerprint.clone();
-    /// Last contact with Duo Mobile, as Duo sent it (UNIX seconds or text).
-    last_seen: Option<String> = |c| c.last_seen.as_ref().map(|l| match l { duo_directory::LastSeen::Unix(n) => n.to_string(), duo_directory::LastSeen::Text(t) => t.clone() });
+    extension: Option<String>;
+    /// Fingerprint status.
+    fingerprint: Option<String>;
+    /// When last seen.
+    last_seen: Option<LastSeen> => last_seen, last_seen_core;
     /// Model.
-    model: Option<String> = |c| c.model.clone();
-    /// Label.
-    name: Option<String> = |c| c.name.clone();
+    model: Option<String>;
+    /// Name.
+    name: Option<String>;
     /// Number.
-    number: Option<String> = |c| c.number.clone();
-    /// Phone id (`DP...`).
-    phone_id: String = |c| c.phone_id.clone();
+    number: Option<String>;
+    /// Duo's id of the phone.
+    phone_id: String;
     /// Platform.
-    platform: Option<String> = |c| c.platform.clone();
-    /// Seconds to wait after the extension is dialed.
-    postdelay: Option<String> = |c| c.postdelay.clone();
-    /// Seconds to wait before dialing the extension.
-    predelay: Option<String> = |c| c.predelay.clone();
+    platform: Option<String>;
+    /// Post-dial delay.
+    postdelay: Option<String>;
+    /// Pre-dial delay.
+    predelay: Option<String>;
     /// Screen lock status.
-    screenlock: Option<String> = |c| c.screenlock.clone();
-    /// SMS passcodes were sent.
-    sms_passcodes_sent: Option<bool> = |c| c.sms_passcodes_sent;
-    /// Jailbreak/root status.
-    tampered: Option<String> = |c| c.tampered.clone();
-    /// Phone type (JSON `type`).
-    phone_type: Option<String> = |c| c.phone_type.clone();
+    screenlock: Option<String>;
+    /// SMS passcodes sent.
+    sms_passcodes_sent: Option<bool>;
+    /// Tamper status.
+    tampered: Option<String>;
+    /// Phone type (`type` in Duo's JSON).
+    phone_type: Option<String>;
 });
 
 nested!(/// A hardware token as embedded in a user.
 Token {
     /// Serial number.
-    serial: Option<String> = |c| c.serial.clone();
-    /// Token id (`DH...`).
-    token_id: String = |c| c.token_id.clone();
-    /// TOTP step.
-    totp_step: Option<i64> = |c| c.totp_step;
-    /// Token type (JSON `type`).
-    token_type: Option<String> = |c| c.token_type.clone();
+    serial: Option<String>;
+    /// Duo's id of the token.
+    token_id: String;
+    /// TOTP step, seconds.
+    totp_step: Option<i64>;
+    /// Token type (`type` in Duo's JSON).
+    token_type: Option<String>;
 });
 
 nested!(/// A legacy U2F token as embedded in a user.
 U2fToken {
-    /// Registration time, UNIX seconds.
-    date_added: Option<i64> = |c| c.date_added;
+    /// When added, UNIX seconds.
+    date_added: Option<i64>;
     /// Registration id.
-    registration_id: String = |c| c.registration_id.clone();
+    registration_id: String;
 });
 
 nested!(/// A WebAuthn credential as embedded in a user.
 WebauthnCredential {
-    /// Name given to the credential.
-    credential_name: Option<String> = |c| c.credential_name.clone();
-    /// Registration time, UNIX seconds.
-    date_added: Option<i64> = |c| c.date_added;
-    /// Kind (`Security Key`, `Touch ID`, ...).
-    label: Option<String> = |c| c.label.clone();
-    /// Registration id (`WA...`).
-    webauthnkey: String = |c| c.webauthnkey.clone();
+    /// Name.
+    credential_name: Option<String>;
+    /// When added, UNIX seconds.
+    date_added: Option<i64>;
+    /// Label.
+    label: Option<String>;
+    /// Key id.
+    webauthnkey: String;
 });
 
 nested!(/// A bypass code as Duo lists it: its metadata, never the code itself.

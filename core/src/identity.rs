@@ -28,6 +28,18 @@ impl<'a> From<&'a String> for Shown<'a> {
     }
 }
 
+impl<'a> From<&'a Box<str>> for Shown<'a> {
+    fn from(s: &'a Box<str>) -> Self {
+        Shown::Text(s)
+    }
+}
+
+impl<'a> From<&'a Option<Box<str>>> for Shown<'a> {
+    fn from(s: &'a Option<Box<str>>) -> Self {
+        s.as_deref().map_or(Shown::Missing, Shown::Text)
+    }
+}
+
 impl<'a> From<&'a Option<String>> for Shown<'a> {
     fn from(s: &'a Option<String>) -> Self {
         s.as_deref().map_or(Shown::Missing, Shown::Text)

@@ -187,7 +187,7 @@ fn lazy_users_decode_a_summary_or_the_whole_user_on_demand() {
     let text = seed_user_json();
     let lazy = duo_directory::LazyUser::from_json(&text);
     let summary = lazy.summary().unwrap().clone();
-    assert_eq!(summary.username, "jsmith");
+    assert_eq!(&*summary.username, "jsmith");
     assert_eq!(summary.status, UserStatus::Active);
     assert_eq!(summary.alias2.as_deref(), Some("jsmith@example.com"));
     assert_eq!(summary.last_directory_sync, Some(1508789163));
@@ -199,7 +199,7 @@ fn lazy_users_decode_a_summary_or_the_whole_user_on_demand() {
     // the summary skips nested lists, so a broken phone only fails the full decode
     let broken = text.replace(r#""phone_id":"DPFZRS9FB0D46QFTM899""#, r#""phone_id":17"#);
     let lazy = duo_directory::LazyUser::from_json(&broken);
-    assert_eq!(lazy.summary().unwrap().user_id, "DU3RP9I2WOC59VZX672N");
+    assert_eq!(&*lazy.summary().unwrap().user_id, "DU3RP9I2WOC59VZX672N");
     let err = lazy.user().unwrap_err();
     assert!(matches!(err, Error::Decode { ref field, .. } if field == "phones[0].phone_id"), "{err:?}");
     assert!(std::mem::size_of::<duo_directory::LazyUser>() <= 64, "an undecoded user stays small");

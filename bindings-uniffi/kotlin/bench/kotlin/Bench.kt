@@ -22,7 +22,7 @@ fun listWithBinding(client: Client): Pair<Int, Long> = runBlocking {
     var chars = 0L
     client.users(pageSize = 300).collect { user ->
         count++
-        chars += user.username().length
+        chars += user.username.length
     }
     Pair(count, chars)
 }

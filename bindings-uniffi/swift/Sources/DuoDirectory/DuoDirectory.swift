@@ -728,9 +728,9 @@ open func createUser(username: String, fields: UserFields? = nil)async throws  -
                         self.uniffiCloneHandle(),FfiConverterString.lower(username),FfiConverterOptionTypeUserFields.lower(fields)
                 )
             },
-            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_u64,
-            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_u64,
-            freeFunc: ffi_duo_directory_uniffi_rust_future_free_u64,
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeUser_lift,
             errorHandler: FfiConverterTypeDuoError_lift
         )
@@ -766,9 +766,9 @@ open func getUser(userId: String)async throws  -> User  {
                         self.uniffiCloneHandle(),FfiConverterString.lower(userId)
                 )
             },
-            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_u64,
-            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_u64,
-            freeFunc: ffi_duo_directory_uniffi_rust_future_free_u64,
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeUser_lift,
             errorHandler: FfiConverterTypeDuoError_lift
         )
@@ -848,9 +848,9 @@ open func syncUserFromDirectory(directoryKey: String, username: String)async thr
                         self.uniffiCloneHandle(),FfiConverterString.lower(directoryKey),FfiConverterString.lower(username)
                 )
             },
-            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_u64,
-            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_u64,
-            freeFunc: ffi_duo_directory_uniffi_rust_future_free_u64,
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeUser_lift,
             errorHandler: FfiConverterTypeDuoError_lift
         )
@@ -867,9 +867,9 @@ open func updateUser(userId: String, fields: UserFields)async throws  -> User  {
                         self.uniffiCloneHandle(),FfiConverterString.lower(userId),FfiConverterTypeUserFields_lower(fields)
                 )
             },
-            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_u64,
-            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_u64,
-            freeFunc: ffi_duo_directory_uniffi_rust_future_free_u64,
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeUser_lift,
             errorHandler: FfiConverterTypeDuoError_lift
         )
@@ -1677,614 +1677,6 @@ public func FfiConverterTypePreview_lift(_ handle: UInt64) throws -> Preview {
 #endif
 public func FfiConverterTypePreview_lower(_ value: Preview) -> UInt64 {
     return FfiConverterTypePreview.lower(value)
-}
-
-
-
-
-
-
-/**
- * A Duo user; fields are decoded on first access (`DuoError.Decode` if the user is malformed).
- * `toString()` shows its id and username.
- */
-public protocol UserProtocol: AnyObject, Sendable {
-    
-    /**
-     * Alias 1.
-     */
-    func alias1() throws  -> String?
-    
-    /**
-     * Alias 2.
-     */
-    func alias2() throws  -> String?
-    
-    /**
-     * Alias 3.
-     */
-    func alias3() throws  -> String?
-    
-    /**
-     * Alias 4.
-     */
-    func alias4() throws  -> String?
-    
-    /**
-     * Every alias by position name (`alias1`..`alias8`).
-     */
-    func aliases() throws  -> [String: String]
-    
-    /**
-     * Creation time, UNIX seconds.
-     */
-    func created() throws  -> Int64?
-    
-    /**
-     * Email address.
-     */
-    func email() throws  -> String?
-    
-    /**
-     * Universal Prompt auto-start, when Duo sends it.
-     */
-    func enableAutoPrompt() throws  -> Bool?
-    
-    /**
-     * The directory's own id of a synced user, when present.
-     */
-    func externalId() throws  -> String?
-    
-    /**
-     * Members this version does not model, as a JSON object.
-     */
-    func extra() throws  -> String
-    
-    /**
-     * Given name.
-     */
-    func firstname() throws  -> String?
-    
-    /**
-     * Groups.
-     */
-    func groups() throws  -> [Group]
-    
-    /**
-     * True when the user has at least one authentication method.
-     */
-    func isEnrolled() throws  -> Bool?
-    
-    /**
-     * Last directory sync, UNIX seconds.
-     */
-    func lastDirectorySync() throws  -> Int64?
-    
-    /**
-     * Last login, UNIX seconds.
-     */
-    func lastLogin() throws  -> Int64?
-    
-    /**
-     * Surname.
-     */
-    func lastname() throws  -> String?
-    
-    /**
-     * Why a `locked out` user is locked, when Duo sends it.
-     */
-    func lockoutReason() throws  -> String?
-    
-    /**
-     * Notes.
-     */
-    func notes() throws  -> String?
-    
-    /**
-     * Phones.
-     */
-    func phones() throws  -> [Phone]
-    
-    /**
-     * Full name.
-     */
-    func realname() throws  -> String?
-    
-    /**
-     * Status.
-     */
-    func status() throws  -> UserStatus
-    
-    /**
-     * JSON in Duo's field names: for a listed user not yet decoded, exactly what Duo sent.
-     */
-    func toJson() throws  -> String
-    
-    /**
-     * Hardware tokens.
-     */
-    func tokens() throws  -> [Token]
-    
-    /**
-     * Legacy U2F tokens.
-     */
-    func u2ftokens() throws  -> [U2fToken]
-    
-    /**
-     * Duo's id of the user (`DU...`).
-     */
-    func userId() throws  -> String
-    
-    /**
-     * Primary username.
-     */
-    func username() throws  -> String
-    
-    /**
-     * WebAuthn credentials.
-     */
-    func webauthncredentials() throws  -> [WebauthnCredential]
-    
-}
-/**
- * A Duo user; fields are decoded on first access (`DuoError.Decode` if the user is malformed).
- * `toString()` shows its id and username.
- */
-open class User: UserProtocol, @unchecked Sendable, Equatable, CustomStringConvertible {
-    fileprivate let handle: UInt64
-
-    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public struct NoHandle {
-        public init() {}
-    }
-
-    // TODO: We'd like this to be `private` but for Swifty reasons,
-    // we can't implement `FfiConverter` without making this `required` and we can't
-    // make it `required` without making it `public`.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    required public init(unsafeFromHandle handle: UInt64) {
-        self.handle = handle
-    }
-
-    // This constructor can be used to instantiate a fake object.
-    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
-    //
-    // - Warning:
-    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public init(noHandle: NoHandle) {
-        self.handle = 0
-    }
-
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_duo_directory_uniffi_fn_clone_user(self.handle, $0) }
-    }
-    // No primary constructor declared for this class.
-
-    deinit {
-        if handle == 0 {
-            // Mock objects have handle=0 don't try to free them
-            return
-        }
-
-        try! rustCall { uniffi_duo_directory_uniffi_fn_free_user(handle, $0) }
-    }
-
-    
-    /**
-     * Parses a user from JSON in Duo's field names; `DuoError.Decode` names the bad field.
-     */
-public static func fromJson(text: String)throws  -> User  {
-    return try  FfiConverterTypeUser_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_constructor_user_from_json(
-        FfiConverterString.lower(text),uniffiCallStatus
-    )
-})
-}
-    
-
-    
-    /**
-     * Alias 1.
-     */
-open func alias1()throws  -> String?  {
-    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_alias1(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Alias 2.
-     */
-open func alias2()throws  -> String?  {
-    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_alias2(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Alias 3.
-     */
-open func alias3()throws  -> String?  {
-    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_alias3(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Alias 4.
-     */
-open func alias4()throws  -> String?  {
-    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_alias4(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Every alias by position name (`alias1`..`alias8`).
-     */
-open func aliases()throws  -> [String: String]  {
-    return try  FfiConverterDictionaryStringString.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_aliases(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Creation time, UNIX seconds.
-     */
-open func created()throws  -> Int64?  {
-    return try  FfiConverterOptionInt64.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_created(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Email address.
-     */
-open func email()throws  -> String?  {
-    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_email(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Universal Prompt auto-start, when Duo sends it.
-     */
-open func enableAutoPrompt()throws  -> Bool?  {
-    return try  FfiConverterOptionBool.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_enable_auto_prompt(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The directory's own id of a synced user, when present.
-     */
-open func externalId()throws  -> String?  {
-    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_external_id(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Members this version does not model, as a JSON object.
-     */
-open func extra()throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_extra(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Given name.
-     */
-open func firstname()throws  -> String?  {
-    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_firstname(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Groups.
-     */
-open func groups()throws  -> [Group]  {
-    return try  FfiConverterSequenceTypeGroup.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_groups(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * True when the user has at least one authentication method.
-     */
-open func isEnrolled()throws  -> Bool?  {
-    return try  FfiConverterOptionBool.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_is_enrolled(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Last directory sync, UNIX seconds.
-     */
-open func lastDirectorySync()throws  -> Int64?  {
-    return try  FfiConverterOptionInt64.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_last_directory_sync(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Last login, UNIX seconds.
-     */
-open func lastLogin()throws  -> Int64?  {
-    return try  FfiConverterOptionInt64.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_last_login(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Surname.
-     */
-open func lastname()throws  -> String?  {
-    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_lastname(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Why a `locked out` user is locked, when Duo sends it.
-     */
-open func lockoutReason()throws  -> String?  {
-    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_lockout_reason(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Notes.
-     */
-open func notes()throws  -> String?  {
-    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_notes(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Phones.
-     */
-open func phones()throws  -> [Phone]  {
-    return try  FfiConverterSequenceTypePhone.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_phones(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Full name.
-     */
-open func realname()throws  -> String?  {
-    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_realname(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Status.
-     */
-open func status()throws  -> UserStatus  {
-    return try  FfiConverterTypeUserStatus_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_status(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * JSON in Duo's field names: for a listed user not yet decoded, exactly what Duo sent.
-     */
-open func toJson()throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_to_json(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Hardware tokens.
-     */
-open func tokens()throws  -> [Token]  {
-    return try  FfiConverterSequenceTypeToken.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_tokens(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Legacy U2F tokens.
-     */
-open func u2ftokens()throws  -> [U2fToken]  {
-    return try  FfiConverterSequenceTypeU2fToken.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_u2ftokens(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Duo's id of the user (`DU...`).
-     */
-open func userId()throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_user_id(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Primary username.
-     */
-open func username()throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_username(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * WebAuthn credentials.
-     */
-open func webauthncredentials()throws  -> [WebauthnCredential]  {
-    return try  FfiConverterSequenceTypeWebauthnCredential.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_webauthncredentials(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-
-    
-// The local Rust `Display` implementation.
-public var description: String {
-    return try!  FfiConverterString.lift(
-        try! rustCall() {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_uniffi_trait_display(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-}
-    )
-}
-// The local Rust `Eq` implementation - only `eq` is used.
-public static func == (self: User, other: User) -> Bool {
-    return try!  FfiConverterBool.lift(
-        try! rustCall() {
-        uniffiCallStatus in
-    uniffi_duo_directory_uniffi_fn_method_user_uniffi_trait_eq_eq(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeUser_lower(other),uniffiCallStatus
-    )
-}
-    )
-}
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeUser: FfiConverter {
-    typealias FfiType = UInt64
-    typealias SwiftType = User
-
-    public static func lift(_ handle: UInt64) throws -> User {
-        return User(unsafeFromHandle: handle)
-    }
-
-    public static func lower(_ value: User) -> UInt64 {
-        return value.uniffiCloneHandle()
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> User {
-        let handle: UInt64 = try readInt(&buf)
-        return try lift(handle)
-    }
-
-    public static func write(_ value: User, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeUser_lift(_ handle: UInt64) throws -> User {
-    return try FfiConverterTypeUser.lift(handle)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeUser_lower(_ value: User) -> UInt64 {
-    return FfiConverterTypeUser.lower(value)
 }
 
 
@@ -3348,11 +2740,11 @@ public struct Group: Equatable, Hashable {
      */
     public var desc: String?
     /**
-     * Group id (`DG...`).
+     * Duo's id of the group.
      */
     public var groupId: String
     /**
-     * Legacy flag.
+     * Mobile OTP allowed (legacy).
      */
     public var mobileOtpEnabled: Bool?
     /**
@@ -3360,19 +2752,19 @@ public struct Group: Equatable, Hashable {
      */
     public var name: String?
     /**
-     * Legacy flag.
+     * Push allowed (legacy).
      */
     public var pushEnabled: Bool?
     /**
-     * Legacy flag.
+     * SMS allowed (legacy).
      */
     public var smsEnabled: Bool?
     /**
-     * Group authentication status.
+     * Group status.
      */
     public var status: String?
     /**
-     * Legacy flag.
+     * Voice allowed (legacy).
      */
     public var voiceEnabled: Bool?
     /**
@@ -3387,25 +2779,25 @@ public struct Group: Equatable, Hashable {
          * Description.
          */desc: String?, 
         /**
-         * Group id (`DG...`).
+         * Duo's id of the group.
          */groupId: String, 
         /**
-         * Legacy flag.
+         * Mobile OTP allowed (legacy).
          */mobileOtpEnabled: Bool?, 
         /**
          * Name.
          */name: String?, 
         /**
-         * Legacy flag.
+         * Push allowed (legacy).
          */pushEnabled: Bool?, 
         /**
-         * Legacy flag.
+         * SMS allowed (legacy).
          */smsEnabled: Bool?, 
         /**
-         * Group authentication status.
+         * Group status.
          */status: String?, 
         /**
-         * Legacy flag.
+         * Voice allowed (legacy).
          */voiceEnabled: Bool?, 
         /**
          * Members this version does not model, as a JSON object.
@@ -3483,15 +2875,15 @@ public func FfiConverterTypeGroup_lower(_ value: Group) -> RustBuffer {
  */
 public struct Phone: Equatable, Hashable {
     /**
-     * Activated for Duo Mobile.
+     * Duo Mobile activated.
      */
     public var activated: Bool?
     /**
-     * Factors the device supports.
+     * What the phone can do (`push`, `sms`, ...).
      */
     public var capabilities: [String]
     /**
-     * File-system encryption status.
+     * Encryption status.
      */
     public var encrypted: String?
     /**
@@ -3499,19 +2891,19 @@ public struct Phone: Equatable, Hashable {
      */
     public var `extension`: String?
     /**
-     * Biometric status.
+     * Fingerprint status.
      */
     public var fingerprint: String?
     /**
-     * Last contact with Duo Mobile, as Duo sent it (UNIX seconds or text).
+     * When last seen.
      */
-    public var lastSeen: String?
+    public var lastSeen: LastSeen?
     /**
      * Model.
      */
     public var model: String?
     /**
-     * Label.
+     * Name.
      */
     public var name: String?
     /**
@@ -3519,7 +2911,7 @@ public struct Phone: Equatable, Hashable {
      */
     public var number: String?
     /**
-     * Phone id (`DP...`).
+     * Duo's id of the phone.
      */
     public var phoneId: String
     /**
@@ -3527,11 +2919,11 @@ public struct Phone: Equatable, Hashable {
      */
     public var platform: String?
     /**
-     * Seconds to wait after the extension is dialed.
+     * Post-dial delay.
      */
     public var postdelay: String?
     /**
-     * Seconds to wait before dialing the extension.
+     * Pre-dial delay.
      */
     public var predelay: String?
     /**
@@ -3539,15 +2931,15 @@ public struct Phone: Equatable, Hashable {
      */
     public var screenlock: String?
     /**
-     * SMS passcodes were sent.
+     * SMS passcodes sent.
      */
     public var smsPasscodesSent: Bool?
     /**
-     * Jailbreak/root status.
+     * Tamper status.
      */
     public var tampered: String?
     /**
-     * Phone type (JSON `type`).
+     * Phone type (`type` in Duo's JSON).
      */
     public var phoneType: String?
     /**
@@ -3559,55 +2951,55 @@ public struct Phone: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Activated for Duo Mobile.
+         * Duo Mobile activated.
          */activated: Bool?, 
         /**
-         * Factors the device supports.
+         * What the phone can do (`push`, `sms`, ...).
          */capabilities: [String], 
         /**
-         * File-system encryption status.
+         * Encryption status.
          */encrypted: String?, 
         /**
          * Extension.
          */`extension`: String?, 
         /**
-         * Biometric status.
+         * Fingerprint status.
          */fingerprint: String?, 
         /**
-         * Last contact with Duo Mobile, as Duo sent it (UNIX seconds or text).
-         */lastSeen: String?, 
+         * When last seen.
+         */lastSeen: LastSeen?, 
         /**
          * Model.
          */model: String?, 
         /**
-         * Label.
+         * Name.
          */name: String?, 
         /**
          * Number.
          */number: String?, 
         /**
-         * Phone id (`DP...`).
+         * Duo's id of the phone.
          */phoneId: String, 
         /**
          * Platform.
          */platform: String?, 
         /**
-         * Seconds to wait after the extension is dialed.
+         * Post-dial delay.
          */postdelay: String?, 
         /**
-         * Seconds to wait before dialing the extension.
+         * Pre-dial delay.
          */predelay: String?, 
         /**
          * Screen lock status.
          */screenlock: String?, 
         /**
-         * SMS passcodes were sent.
+         * SMS passcodes sent.
          */smsPasscodesSent: Bool?, 
         /**
-         * Jailbreak/root status.
+         * Tamper status.
          */tampered: String?, 
         /**
-         * Phone type (JSON `type`).
+         * Phone type (`type` in Duo's JSON).
          */phoneType: String?, 
         /**
          * Members this version does not model, as a JSON object.
@@ -3653,7 +3045,7 @@ public struct FfiConverterTypePhone: FfiConverterRustBuffer {
                 encrypted: FfiConverterOptionString.read(from: &buf), 
                 extension: FfiConverterOptionString.read(from: &buf), 
                 fingerprint: FfiConverterOptionString.read(from: &buf), 
-                lastSeen: FfiConverterOptionString.read(from: &buf), 
+                lastSeen: FfiConverterOptionTypeLastSeen.read(from: &buf), 
                 model: FfiConverterOptionString.read(from: &buf), 
                 name: FfiConverterOptionString.read(from: &buf), 
                 number: FfiConverterOptionString.read(from: &buf), 
@@ -3675,7 +3067,7 @@ public struct FfiConverterTypePhone: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.encrypted, into: &buf)
         FfiConverterOptionString.write(value.`extension`, into: &buf)
         FfiConverterOptionString.write(value.fingerprint, into: &buf)
-        FfiConverterOptionString.write(value.lastSeen, into: &buf)
+        FfiConverterOptionTypeLastSeen.write(value.lastSeen, into: &buf)
         FfiConverterOptionString.write(value.model, into: &buf)
         FfiConverterOptionString.write(value.name, into: &buf)
         FfiConverterOptionString.write(value.number, into: &buf)
@@ -4054,15 +3446,15 @@ public struct Token: Equatable, Hashable {
      */
     public var serial: String?
     /**
-     * Token id (`DH...`).
+     * Duo's id of the token.
      */
     public var tokenId: String
     /**
-     * TOTP step.
+     * TOTP step, seconds.
      */
     public var totpStep: Int64?
     /**
-     * Token type (JSON `type`).
+     * Token type (`type` in Duo's JSON).
      */
     public var tokenType: String?
     /**
@@ -4077,13 +3469,13 @@ public struct Token: Equatable, Hashable {
          * Serial number.
          */serial: String?, 
         /**
-         * Token id (`DH...`).
+         * Duo's id of the token.
          */tokenId: String, 
         /**
-         * TOTP step.
+         * TOTP step, seconds.
          */totpStep: Int64?, 
         /**
-         * Token type (JSON `type`).
+         * Token type (`type` in Duo's JSON).
          */tokenType: String?, 
         /**
          * Members this version does not model, as a JSON object.
@@ -4149,7 +3541,7 @@ public func FfiConverterTypeToken_lower(_ value: Token) -> RustBuffer {
  */
 public struct U2fToken: Equatable, Hashable {
     /**
-     * Registration time, UNIX seconds.
+     * When added, UNIX seconds.
      */
     public var dateAdded: Int64?
     /**
@@ -4165,7 +3557,7 @@ public struct U2fToken: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Registration time, UNIX seconds.
+         * When added, UNIX seconds.
          */dateAdded: Int64?, 
         /**
          * Registration id.
@@ -4220,6 +3612,318 @@ public func FfiConverterTypeU2fToken_lift(_ buf: RustBuffer) throws -> U2fToken 
 #endif
 public func FfiConverterTypeU2fToken_lower(_ value: U2fToken) -> RustBuffer {
     return FfiConverterTypeU2fToken.lower(value)
+}
+
+
+/**
+ * A Duo user: a Kotlin data class / Swift struct with every field of Duo's user object (seed
+ * 002/003); `extra` keeps the members this version does not model, as a JSON object, so that
+ * `userFromJson` / `userToJson` round-trip losslessly. A listing hands each page across as one
+ * buffer of these (decoded in Rust, off the caller's thread), not one native handle per user.
+ */
+public struct User: Equatable, Hashable {
+    /**
+     * Duo's id of the user (`DU...`).
+     */
+    public var userId: String
+    /**
+     * Primary username.
+     */
+    public var username: String
+    /**
+     * Full name.
+     */
+    public var realname: String?
+    /**
+     * Given name.
+     */
+    public var firstname: String?
+    /**
+     * Surname.
+     */
+    public var lastname: String?
+    /**
+     * Email address.
+     */
+    public var email: String?
+    /**
+     * Status.
+     */
+    public var status: UserStatus
+    /**
+     * Notes.
+     */
+    public var notes: String?
+    /**
+     * Alias 1.
+     */
+    public var alias1: String?
+    /**
+     * Alias 2.
+     */
+    public var alias2: String?
+    /**
+     * Alias 3.
+     */
+    public var alias3: String?
+    /**
+     * Alias 4.
+     */
+    public var alias4: String?
+    /**
+     * Every alias by position name (`alias1`..`alias8`).
+     */
+    public var aliases: [String: String]
+    /**
+     * Creation time, UNIX seconds.
+     */
+    public var created: Int64?
+    /**
+     * Last login, UNIX seconds.
+     */
+    public var lastLogin: Int64?
+    /**
+     * Last directory sync, UNIX seconds.
+     */
+    public var lastDirectorySync: Int64?
+    /**
+     * True when the user has at least one authentication method.
+     */
+    public var isEnrolled: Bool?
+    /**
+     * Universal Prompt auto-start, when Duo sends it.
+     */
+    public var enableAutoPrompt: Bool?
+    /**
+     * The directory's own id of a synced user, when present.
+     */
+    public var externalId: String?
+    /**
+     * Why a `locked out` user is locked, when Duo sends it.
+     */
+    public var lockoutReason: String?
+    /**
+     * Groups.
+     */
+    public var groups: [Group]
+    /**
+     * Phones.
+     */
+    public var phones: [Phone]
+    /**
+     * Hardware tokens.
+     */
+    public var tokens: [Token]
+    /**
+     * Legacy U2F tokens.
+     */
+    public var u2ftokens: [U2fToken]
+    /**
+     * WebAuthn credentials.
+     */
+    public var webauthncredentials: [WebauthnCredential]
+    /**
+     * Members this version does not model, as a JSON object.
+     */
+    public var extra: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Duo's id of the user (`DU...`).
+         */userId: String, 
+        /**
+         * Primary username.
+         */username: String, 
+        /**
+         * Full name.
+         */realname: String?, 
+        /**
+         * Given name.
+         */firstname: String?, 
+        /**
+         * Surname.
+         */lastname: String?, 
+        /**
+         * Email address.
+         */email: String?, 
+        /**
+         * Status.
+         */status: UserStatus, 
+        /**
+         * Notes.
+         */notes: String?, 
+        /**
+         * Alias 1.
+         */alias1: String?, 
+        /**
+         * Alias 2.
+         */alias2: String?, 
+        /**
+         * Alias 3.
+         */alias3: String?, 
+        /**
+         * Alias 4.
+         */alias4: String?, 
+        /**
+         * Every alias by position name (`alias1`..`alias8`).
+         */aliases: [String: String], 
+        /**
+         * Creation time, UNIX seconds.
+         */created: Int64?, 
+        /**
+         * Last login, UNIX seconds.
+         */lastLogin: Int64?, 
+        /**
+         * Last directory sync, UNIX seconds.
+         */lastDirectorySync: Int64?, 
+        /**
+         * True when the user has at least one authentication method.
+         */isEnrolled: Bool?, 
+        /**
+         * Universal Prompt auto-start, when Duo sends it.
+         */enableAutoPrompt: Bool?, 
+        /**
+         * The directory's own id of a synced user, when present.
+         */externalId: String?, 
+        /**
+         * Why a `locked out` user is locked, when Duo sends it.
+         */lockoutReason: String?, 
+        /**
+         * Groups.
+         */groups: [Group], 
+        /**
+         * Phones.
+         */phones: [Phone], 
+        /**
+         * Hardware tokens.
+         */tokens: [Token], 
+        /**
+         * Legacy U2F tokens.
+         */u2ftokens: [U2fToken], 
+        /**
+         * WebAuthn credentials.
+         */webauthncredentials: [WebauthnCredential], 
+        /**
+         * Members this version does not model, as a JSON object.
+         */extra: String) {
+        self.userId = userId
+        self.username = username
+        self.realname = realname
+        self.firstname = firstname
+        self.lastname = lastname
+        self.email = email
+        self.status = status
+        self.notes = notes
+        self.alias1 = alias1
+        self.alias2 = alias2
+        self.alias3 = alias3
+        self.alias4 = alias4
+        self.aliases = aliases
+        self.created = created
+        self.lastLogin = lastLogin
+        self.lastDirectorySync = lastDirectorySync
+        self.isEnrolled = isEnrolled
+        self.enableAutoPrompt = enableAutoPrompt
+        self.externalId = externalId
+        self.lockoutReason = lockoutReason
+        self.groups = groups
+        self.phones = phones
+        self.tokens = tokens
+        self.u2ftokens = u2ftokens
+        self.webauthncredentials = webauthncredentials
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension User: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUser: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> User {
+        return
+            try User(
+                userId: FfiConverterString.read(from: &buf), 
+                username: FfiConverterString.read(from: &buf), 
+                realname: FfiConverterOptionString.read(from: &buf), 
+                firstname: FfiConverterOptionString.read(from: &buf), 
+                lastname: FfiConverterOptionString.read(from: &buf), 
+                email: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterTypeUserStatus.read(from: &buf), 
+                notes: FfiConverterOptionString.read(from: &buf), 
+                alias1: FfiConverterOptionString.read(from: &buf), 
+                alias2: FfiConverterOptionString.read(from: &buf), 
+                alias3: FfiConverterOptionString.read(from: &buf), 
+                alias4: FfiConverterOptionString.read(from: &buf), 
+                aliases: FfiConverterDictionaryStringString.read(from: &buf), 
+                created: FfiConverterOptionInt64.read(from: &buf), 
+                lastLogin: FfiConverterOptionInt64.read(from: &buf), 
+                lastDirectorySync: FfiConverterOptionInt64.read(from: &buf), 
+                isEnrolled: FfiConverterOptionBool.read(from: &buf), 
+                enableAutoPrompt: FfiConverterOptionBool.read(from: &buf), 
+                externalId: FfiConverterOptionString.read(from: &buf), 
+                lockoutReason: FfiConverterOptionString.read(from: &buf), 
+                groups: FfiConverterSequenceTypeGroup.read(from: &buf), 
+                phones: FfiConverterSequenceTypePhone.read(from: &buf), 
+                tokens: FfiConverterSequenceTypeToken.read(from: &buf), 
+                u2ftokens: FfiConverterSequenceTypeU2fToken.read(from: &buf), 
+                webauthncredentials: FfiConverterSequenceTypeWebauthnCredential.read(from: &buf), 
+                extra: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: User, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.userId, into: &buf)
+        FfiConverterString.write(value.username, into: &buf)
+        FfiConverterOptionString.write(value.realname, into: &buf)
+        FfiConverterOptionString.write(value.firstname, into: &buf)
+        FfiConverterOptionString.write(value.lastname, into: &buf)
+        FfiConverterOptionString.write(value.email, into: &buf)
+        FfiConverterTypeUserStatus.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.notes, into: &buf)
+        FfiConverterOptionString.write(value.alias1, into: &buf)
+        FfiConverterOptionString.write(value.alias2, into: &buf)
+        FfiConverterOptionString.write(value.alias3, into: &buf)
+        FfiConverterOptionString.write(value.alias4, into: &buf)
+        FfiConverterDictionaryStringString.write(value.aliases, into: &buf)
+        FfiConverterOptionInt64.write(value.created, into: &buf)
+        FfiConverterOptionInt64.write(value.lastLogin, into: &buf)
+        FfiConverterOptionInt64.write(value.lastDirectorySync, into: &buf)
+        FfiConverterOptionBool.write(value.isEnrolled, into: &buf)
+        FfiConverterOptionBool.write(value.enableAutoPrompt, into: &buf)
+        FfiConverterOptionString.write(value.externalId, into: &buf)
+        FfiConverterOptionString.write(value.lockoutReason, into: &buf)
+        FfiConverterSequenceTypeGroup.write(value.groups, into: &buf)
+        FfiConverterSequenceTypePhone.write(value.phones, into: &buf)
+        FfiConverterSequenceTypeToken.write(value.tokens, into: &buf)
+        FfiConverterSequenceTypeU2fToken.write(value.u2ftokens, into: &buf)
+        FfiConverterSequenceTypeWebauthnCredential.write(value.webauthncredentials, into: &buf)
+        FfiConverterString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUser_lift(_ buf: RustBuffer) throws -> User {
+    return try FfiConverterTypeUser.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUser_lower(_ value: User) -> RustBuffer {
+    return FfiConverterTypeUser.lower(value)
 }
 
 
@@ -4388,19 +4092,19 @@ public func FfiConverterTypeUserFields_lower(_ value: UserFields) -> RustBuffer 
  */
 public struct WebauthnCredential: Equatable, Hashable {
     /**
-     * Name given to the credential.
+     * Name.
      */
     public var credentialName: String?
     /**
-     * Registration time, UNIX seconds.
+     * When added, UNIX seconds.
      */
     public var dateAdded: Int64?
     /**
-     * Kind (`Security Key`, `Touch ID`, ...).
+     * Label.
      */
     public var label: String?
     /**
-     * Registration id (`WA...`).
+     * Key id.
      */
     public var webauthnkey: String
     /**
@@ -4412,16 +4116,16 @@ public struct WebauthnCredential: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Name given to the credential.
+         * Name.
          */credentialName: String?, 
         /**
-         * Registration time, UNIX seconds.
+         * When added, UNIX seconds.
          */dateAdded: Int64?, 
         /**
-         * Kind (`Security Key`, `Touch ID`, ...).
+         * Label.
          */label: String?, 
         /**
-         * Registration id (`WA...`).
+         * Key id.
          */webauthnkey: String, 
         /**
          * Members this version does not model, as a JSON object.
@@ -4760,6 +4464,93 @@ public func FfiConverterTypeDuoError_lift(_ buf: RustBuffer) throws -> DuoError 
 public func FfiConverterTypeDuoError_lower(_ value: DuoError) -> RustBuffer {
     return FfiConverterTypeDuoError.lower(value)
 }
+
+
+/**
+ * When a phone was last seen, as Duo sent it: UNIX seconds or text.
+ */
+
+public enum LastSeen: Equatable, Hashable {
+    
+    /**
+     * UNIX seconds.
+     */
+    case unix(
+        /**
+         * The seconds.
+         */seconds: Int64
+    )
+    /**
+     * Text as Duo sent it, e.g. `2019-11-18T15:51:13`.
+     */
+    case text(
+        /**
+         * The text.
+         */value: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension LastSeen: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLastSeen: FfiConverterRustBuffer {
+    typealias SwiftType = LastSeen
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LastSeen {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .unix(seconds: try FfiConverterInt64.read(from: &buf)
+        )
+        
+        case 2: return .text(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: LastSeen, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .unix(seconds):
+            writeInt(&buf, Int32(1))
+            FfiConverterInt64.write(seconds, into: &buf)
+            
+        
+        case let .text(value):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLastSeen_lift(_ buf: RustBuffer) throws -> LastSeen {
+    return try FfiConverterTypeLastSeen.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLastSeen_lower(_ value: LastSeen) -> RustBuffer {
+    return FfiConverterTypeLastSeen.lower(value)
+}
+
 
 
 /**
@@ -5159,30 +4950,6 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeUser: FfiConverterRustBuffer {
-    typealias SwiftType = User?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeUser.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeUser.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeClientOptions: FfiConverterRustBuffer {
     typealias SwiftType = ClientOptions?
 
@@ -5255,6 +5022,30 @@ fileprivate struct FfiConverterOptionTypeEmulatorOptions: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeUser: FfiConverterRustBuffer {
+    typealias SwiftType = User?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeUser.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeUser.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeUserFields: FfiConverterRustBuffer {
     typealias SwiftType = UserFields?
 
@@ -5271,6 +5062,30 @@ fileprivate struct FfiConverterOptionTypeUserFields: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeUserFields.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeLastSeen: FfiConverterRustBuffer {
+    typealias SwiftType = LastSeen?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLastSeen.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLastSeen.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5416,31 +5231,6 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterString.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeUser: FfiConverterRustBuffer {
-    typealias SwiftType = [User]
-
-    public static func write(_ value: [User], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeUser.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [User] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [User]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeUser.read(from: &buf))
         }
         return seq
     }
@@ -5616,6 +5406,31 @@ fileprivate struct FfiConverterSequenceTypeU2fToken: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeU2fToken.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeUser: FfiConverterRustBuffer {
+    typealias SwiftType = [User]
+
+    public static func write(_ value: [User], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeUser.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [User] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [User]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeUser.read(from: &buf))
         }
         return seq
     }
@@ -5916,6 +5731,28 @@ public func directoryUserToJson(user: DirectoryUser)throws  -> String  {
 })
 }
 /**
+ * Reads a Duo user from JSON in Duo's own field names (`DuoException.Decode` names the field).
+ */
+public func userFromJson(text: String)throws  -> User  {
+    return try  FfiConverterTypeUser_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_func_user_from_json(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+/**
+ * JSON of a Duo user in Duo's own field names; lossless for what `userFromJson` read.
+ */
+public func userToJson(user: User)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_func_user_to_json(
+        FfiConverterTypeUser_lower(user),uniffiCallStatus
+    )
+})
+}
+/**
  * Signs one Duo API request, byte-identical to the official clients. `date`: the exact RFC 2822
  * `Date` to sign (now when null); `sigVersion` 5 (default) or 2; `digest` `sha512` or (v2) `sha1`;
  * `xDuoHeaders`: extra `X-Duo-*` headers hashed into a v5 signature.
@@ -5968,7 +5805,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_duo_directory_uniffi_checksum_func_generated_directory_users() != 32543) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_duo_directory_uniffi_checksum_func_generated_users() != 43678) {
+    if (uniffi_duo_directory_uniffi_checksum_func_generated_users() != 43430) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_func_directory_user_from_json() != 31325) {
@@ -5977,25 +5814,31 @@ private let initializationResult: InitializationResult = {
     if (uniffi_duo_directory_uniffi_checksum_func_directory_user_to_json() != 25180) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_duo_directory_uniffi_checksum_func_user_from_json() != 51664) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_func_user_to_json() != 3910) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_duo_directory_uniffi_checksum_func_sign_request() != 51302) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_method_client_call() != 54862) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_duo_directory_uniffi_checksum_method_client_create_user() != 18723) {
+    if (uniffi_duo_directory_uniffi_checksum_method_client_create_user() != 10885) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_method_client_delete_user() != 33662) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_duo_directory_uniffi_checksum_method_client_get_user() != 46159) {
+    if (uniffi_duo_directory_uniffi_checksum_method_client_get_user() != 35074) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_duo_directory_uniffi_checksum_method_client_get_user_by_username() != 55297) {
+    if (uniffi_duo_directory_uniffi_checksum_method_client_get_user_by_username() != 52871) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_duo_directory_uniffi_checksum_method_client_get_users_by_email() != 27790) {
+    if (uniffi_duo_directory_uniffi_checksum_method_client_get_users_by_email() != 21909) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_method_client_list_users() != 30931) {
@@ -6004,10 +5847,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_duo_directory_uniffi_checksum_method_client_preview() != 11144) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_duo_directory_uniffi_checksum_method_client_sync_user_from_directory() != 49492) {
+    if (uniffi_duo_directory_uniffi_checksum_method_client_sync_user_from_directory() != 23983) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_duo_directory_uniffi_checksum_method_client_update_user() != 15792) {
+    if (uniffi_duo_directory_uniffi_checksum_method_client_update_user() != 56001) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_method_preview_call() != 41841) {
@@ -6025,7 +5868,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_duo_directory_uniffi_checksum_method_preview_update_user() != 38602) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_duo_directory_uniffi_checksum_method_usercursor_next_page() != 6537) {
+    if (uniffi_duo_directory_uniffi_checksum_method_usercursor_next_page() != 64941) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_method_usercursor_pages_fetched() != 13790) {
@@ -6037,7 +5880,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_duo_directory_uniffi_checksum_method_emulator_add_directory() != 46123) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_duo_directory_uniffi_checksum_method_emulator_add_user() != 2007) {
+    if (uniffi_duo_directory_uniffi_checksum_method_emulator_add_user() != 1582) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_method_emulator_ca_cert_path() != 27456) {
@@ -6094,103 +5937,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_duo_directory_uniffi_checksum_method_emulator_skey() != 26297) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_duo_directory_uniffi_checksum_method_emulator_user() != 62590) {
+    if (uniffi_duo_directory_uniffi_checksum_method_emulator_user() != 7658) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_method_emulator_user_count() != 29879) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_duo_directory_uniffi_checksum_method_emulator_users() != 12804) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_alias1() != 34941) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_alias2() != 13369) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_alias3() != 8347) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_alias4() != 40681) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_aliases() != 6350) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_created() != 43957) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_email() != 19986) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_enable_auto_prompt() != 38774) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_external_id() != 37310) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_extra() != 37398) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_firstname() != 18576) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_groups() != 303) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_is_enrolled() != 13069) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_last_directory_sync() != 32724) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_last_login() != 30536) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_lastname() != 60653) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_lockout_reason() != 50231) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_notes() != 44592) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_phones() != 60994) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_realname() != 29083) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_status() != 32672) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_to_json() != 55698) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_tokens() != 31276) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_u2ftokens() != 20867) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_user_id() != 20732) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_username() != 15004) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_method_user_webauthncredentials() != 51535) {
+    if (uniffi_duo_directory_uniffi_checksum_method_emulator_users() != 31697) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_constructor_client_new() != 18358) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_constructor_emulator_new() != 6587) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_duo_directory_uniffi_checksum_constructor_user_from_json() != 57370) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -38,8 +38,8 @@ class ClientTest {
     fun listUsersReturnsEveryUser() = runBlocking<Unit> {
         Emulator(EmulatorOptions(users = 250)).use { emu ->
             emu.client().use { client ->
-                val names = client.users(pageSize = 300).map { it.username() }.toList()
-                assertEquals(emu.users().map { it.username() }, names)
+                val names = client.users(pageSize = 300).map { it.username }.toList()
+                assertEquals(emu.users().map { it.username }, names)
             }
         }
     }
@@ -65,11 +65,11 @@ class ClientTest {
         Emulator(EmulatorOptions(users = 5)).use { emu ->
             emu.client().use { client ->
                 val known = emu.users()[2]
-                assertEquals(known.username(), client.getUser(known.userId()).username())
-                assertEquals(known.userId(), client.getUserByUsername(known.username())!!.userId())
+                assertEquals(known.username, client.getUser(known.userId).username)
+                assertEquals(known.userId, client.getUserByUsername(known.username)!!.userId)
                 assertNull(client.getUserByUsername("nobody.at.all"))
-                val email = known.email()!!
-                assertTrue(client.getUsersByEmail(email).any { it.userId() == known.userId() })
+                val email = known.email!!
+                assertTrue(client.getUsersByEmail(email).any { it.userId == known.userId })
                 assertEquals(listOf<User>(), client.getUsersByEmail("none@example.com"))
             }
         }
@@ -80,18 +80,18 @@ class ClientTest {
         emulator().use { emu ->
             emu.client().use { client ->
                 val created = client.createUser("kt.user", UserFields(email = "kt@example.com", status = "bypass", alias1 = "kay"))
-                assertEquals("kt.user", created.username())
-                assertEquals(UserStatus.Bypass, created.status())
-                assertEquals("kay", created.alias1())
-                val updated = client.updateUser(created.userId(), UserFields(status = "disabled", alias1 = "", notes = "moved"))
-                assertEquals(UserStatus.Disabled, updated.status())
-                assertEquals("moved", updated.notes())
-                assertNull(updated.alias1())
-                assertEquals(UserStatus.Disabled, emu.user(created.userId())!!.status())
-                client.deleteUser(created.userId())
-                assertNull(emu.user(created.userId()))
+                assertEquals("kt.user", created.username)
+                assertEquals(UserStatus.Bypass, created.status)
+                assertEquals("kay", created.alias1)
+                val updated = client.updateUser(created.userId, UserFields(status = "disabled", alias1 = "", notes = "moved"))
+                assertEquals(UserStatus.Disabled, updated.status)
+                assertEquals("moved", updated.notes)
+                assertNull(updated.alias1)
+                assertEquals(UserStatus.Disabled, emu.user(created.userId)!!.status)
+                client.deleteUser(created.userId)
+                assertNull(emu.user(created.userId))
                 try {
-                    client.getUser(created.userId())
+                    client.getUser(created.userId)
                     fail("deleted user still there")
                 } catch (e: DuoException.NotFound) {
                     assertEquals(404L, e.status)
@@ -133,8 +133,8 @@ class ClientTest {
             emu.client().use { client ->
                 val username = members[0].email!!.substringBefore('@')
                 val user = client.syncUserFromDirectory("DKDIRECTORY000000001", username)
-                assertEquals(username, user.username())
-                assertNotNull(emu.user(user.userId()))
+                assertEquals(username, user.username)
+                assertNotNull(emu.user(user.userId))
                 try {
                     client.syncUserFromDirectory("DKNOSUCHDIRECTORY001", username)
                     fail("unknown directory accepted")
@@ -149,7 +149,7 @@ class ClientTest {
     fun callReturnsParsedJson() = runBlocking<Unit> {
         Emulator(EmulatorOptions(users = 3)).use { emu ->
             emu.client().use { client ->
-                val name = emu.users()[0].username()
+                val name = emu.users()[0].username
                 val text = client.call("GET", "/admin/v1/users", mapOf("username" to ParamValue.One(name)))
                 assertEquals(name, org.json.JSONArray(text).getJSONObject(0).getString("username"))
             }
@@ -183,10 +183,10 @@ class ClientTest {
         Emulator(EmulatorOptions(users = 2, tls = true)).use { emu ->
             val pem = emu.caCertPem()!!
             Client(emu.ikey(), emu.skey(), emu.host(), ClientOptions(caCerts = pem, caPinning = true)).use { client ->
-                assertNotNull(client.getUserByUsername(emu.users()[0].username()))
+                assertNotNull(client.getUserByUsername(emu.users()[0].username))
             }
             Client(emu.ikey(), emu.skey(), emu.host(), ClientOptions(caCerts = emu.caCertPath(), sigVersion = 2, digest = "sha1")).use { client ->
-                assertNotNull(client.getUserByUsername(emu.users()[1].username()))
+                assertNotNull(client.getUserByUsername(emu.users()[1].username))
             }
             Client(emu.ikey(), emu.skey(), emu.host(), ClientOptions(maxRetries = 0)).use { client ->
                 try {
@@ -206,7 +206,7 @@ class ClientTest {
             emu.client(ClientOptions(retryMode = "adaptive", prefetch = 2, pagesPerMinute = 6000, readsPerMinute = 6000,
                 writesPerMinute = 6000)).use { client ->
                 assertEquals(20, client.users(pageSize = 5).toList().size)
-                assertNotNull(client.getUser(emu.users()[0].userId()))
+                assertNotNull(client.getUser(emu.users()[0].userId))
             }
         }
     }
@@ -222,7 +222,7 @@ class ClientTest {
             emu.generateUsers(3)
             assertEquals(5L, emu.userCount())
             emu.addUser(User.fromJson("""{"user_id":"DUKOTLIN000000000001","username":"added","status":"active"}"""))
-            assertEquals("added", emu.user("DUKOTLIN000000000001")!!.username())
+            assertEquals("added", emu.user("DUKOTLIN000000000001")!!.username)
             emu.addDirectory("DKEMPTY", listOf())
             assertFalse(emu.removeDirectoryUser("DKEMPTY", "nobody"))
             emu.setRateLimit(null)

@@ -194,9 +194,9 @@ class ErrorsTest {
             emu.client().use { client ->
                 val texts = mutableListOf(client.toString(), emu.toString(), client.preview().toString(),
                     ClientOptions(timeout = 1.0).toString())
-                val user = client.getUser(emu.users()[0].userId())
+                val user = client.getUser(emu.users()[0].userId)
                 texts += user.toString()
-                texts += client.preview().deleteUser(user.userId()).toString()
+                texts += client.preview().deleteUser(user.userId).toString()
                 texts += client.listUsers(null).toString()
                 for (t in texts) assertFalse(t, t.contains(SECRET))
             }

@@ -7,6 +7,7 @@ import com.duosecurity.directory.directorysync.userFromJson
 import org.json.JSONObject
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNull
+import org.junit.Assert.assertThrows
 import org.junit.Assert.assertTrue
 import org.junit.Assert.fail
 import org.junit.Test
@@ -19,26 +20,26 @@ class ModelsTest {
     fun seed002UserRoundTrip() {
         val user = User.fromJson(seedUser.toString())
         assertTrue(JSONObject(user.toJson()).similar(seedUser))
-        assertEquals("jsmith", user.username())
-        assertEquals("Joe", user.firstname())
-        assertEquals(mapOf("alias1" to "joe.smith", "alias2" to "jsmith@example.com"), user.aliases())
-        assertNull(user.alias3())
-        assertEquals(seedUser.getLong("created"), user.created())
-        assertEquals(UserStatus.Active, user.status())
+        assertEquals("jsmith", user.username)
+        assertEquals("Joe", user.firstname)
+        assertEquals(mapOf("alias1" to "joe.smith", "alias2" to "jsmith@example.com"), user.aliases)
+        assertNull(user.alias3)
+        assertEquals(seedUser.getLong("created"), user.created)
+        assertEquals(UserStatus.Active, user.status)
         assertEquals(User.fromJson(seedUser.toString()), user)
     }
 
     @Test
     fun seed002NestedObjects() {
         val user = User.fromJson(seedUser.toString())
-        assertEquals("token_users", user.groups()[0].name)
-        assertEquals(false, user.groups()[0].pushEnabled)
-        val phone = user.phones()[0]
+        assertEquals("token_users", user.groups[0].name)
+        assertEquals(false, user.groups[0].pushEnabled)
+        val phone = user.phones[0]
         assertTrue(phone.phoneId.startsWith("DP"))
         assertEquals("Mobile", phone.phoneType)
         assertEquals(seedUser.getJSONArray("phones").getJSONObject(0).getJSONArray("capabilities").length(),
             phone.capabilities.size)
-        assertEquals(seedUser.getJSONArray("webauthncredentials").length(), user.webauthncredentials().size)
+        assertEquals(seedUser.getJSONArray("webauthncredentials").length(), user.webauthncredentials.size)
     }
 
     @Test
@@ -108,14 +109,33 @@ class ModelsTest {
     @Test
     fun unknownFieldsAndStatusesAreKept() {
         val user = User.fromJson("""{"user_id":"DU1","username":"a","status":"on holiday","future":{"x":[1,2]}}""")
-        assertEquals(UserStatus.Other("on holiday"), user.status())
-        assertTrue(JSONObject(user.extra()).similar(JSONObject("""{"future":{"x":[1,2]}}""")))
+        assertEquals(UserStatus.Other("on holiday"), user.status)
+        assertTrue(JSONObject(user.extra).similar(JSONObject("""{"future":{"x":[1,2]}}""")))
         assertTrue(user.toJson().contains(""""future":{"x":[1,2]}"""))
     }
 
     @Test
-    fun userToStringShowsIdentity() {
+    fun userIsADataClass() {
         val user = User.fromJson("""{"user_id":"DU1","username":"jsmith","status":"active"}""")
-        assertEquals("User(userId=\"DU1\", username=\"jsmith\")", user.toString())
+        assertTrue(user.toString(), user.toString().startsWith("User(userId=DU1, username=jsmith,"))
+        val renamed = user.copy(username = "jsmith2", notes = "moved")
+        assertEquals(User.fromJson(renamed.toJson()), renamed)
+        assertEquals("jsmith", user.username)
+    }
+
+    @Test
+    fun userExtraThatIsNotAnObjectIsInvalidInput() {
+        val user = User.fromJson("""{"user_id":"DU1","username":"jsmith","status":"active"}""")
+        val e = assertThrows(DuoException.InvalidInput::class.java) { user.copy(extra = "[1]").toJson() }
+        assertEquals("extra", e.field)
+    }
+
+    @Test
+    fun phoneLastSeenKeepsItsJsonType() {
+        val user = User.fromJson("""{"user_id":"DU1","username":"a","status":"active","phones":[
+            {"phone_id":"DP1","last_seen":"2019-11-18T15:51:13"},{"phone_id":"DP2","last_seen":1574092273}]}""")
+        assertEquals(LastSeen.Text("2019-11-18T15:51:13"), user.phones[0].lastSeen)
+        assertEquals(LastSeen.Unix(1574092273), user.phones[1].lastSeen)
+        assertTrue(JSONObject(user.toJson()).getJSONArray("phones").getJSONObject(1).get("last_seen") is Number)
     }
 }

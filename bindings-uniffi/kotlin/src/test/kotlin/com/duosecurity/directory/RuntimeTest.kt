@@ -49,7 +49,7 @@ class RuntimeTest {
                 delay(500)
                 assertEquals(requests, emu.requestCount())  // nothing more was fetched
                 emu.clearFaults()
-                assertNotNull(client.getUser(emu.users()[0].userId()))  // the client is still usable
+                assertNotNull(client.getUser(emu.users()[0].userId))  // the client is still usable
             }
         }
     }
@@ -64,7 +64,7 @@ class RuntimeTest {
     fun cancelledCallsDoNotFailTheirNeighbours() = runBlocking<Unit> {
         Emulator(EmulatorOptions(users = 3)).use { emu ->
             emu.client().use { client ->
-                val name = emu.users()[0].username()
+                val name = emu.users()[0].username
                 val calls = (0 until 200).map { i ->
                     async(Dispatchers.Default) {
                         if (i % 2 == 0) client.getUserByUsername(name) else {
@@ -76,7 +76,7 @@ class RuntimeTest {
                     }
                 }
                 val results = withTimeout(30_000) { calls.awaitAll() }
-                assertTrue(results.filterIndexed { i, _ -> i % 2 == 0 }.all { it?.username() == name })
+                assertTrue(results.filterIndexed { i, _ -> i % 2 == 0 }.all { it?.username == name })
             }
         }
     }

@@ -201,7 +201,11 @@ impl User {
             phones: list_core("phones", self.phones, Phone::into_core)?,
             tokens: list_core("tokens", self.tokens, Token::into_core)?,
             u2ftokens: list_core("u2ftokens", self.u2ftokens, U2fToken::into_core)?,
-            webauthncredentials: list_core("webauthncredentials", self.webauthncredentials, WebauthnCredential::into_core)?,
+            webauthncredentials: list_core(
+                "webauthncredentials",
+                self.webauthncredentials,
+                WebauthnCredential::into_core,
+            )?,
         })
     }
 }
@@ -372,19 +376,35 @@ WebauthnCredential {
     webauthnkey: String;
 });
 
-nested!(/// A bypass code as Duo lists it: its metadata, never the code itself.
-BypassCode {
+/// A bypass code as Duo lists it: its metadata, never the code itself.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct BypassCode {
     /// Email of the administrator who created it.
-    admin_email: Option<String> = |c| c.admin_email.clone();
+    pub admin_email: Option<String>,
     /// The code's id.
-    bypass_code_id: String = |c| c.bypass_code_id.clone();
+    pub bypass_code_id: String,
     /// Creation time, UNIX seconds.
-    created: Option<i64> = |c| c.created;
+    pub created: Option<i64>,
     /// Expiry, UNIX seconds; null when it never expires.
-    expiration: Option<i64> = |c| c.expiration;
+    pub expiration: Option<i64>,
     /// Uses left (0: unlimited).
-    reuse_count: Option<i64> = |c| c.reuse_count;
-});
+    pub reuse_count: Option<i64>,
+    /// Members this version does not model (such as `user`), as a JSON object.
+    pub extra: String,
+}
+
+impl From<duo_directory::BypassCode> for BypassCode {
+    fn from(c: duo_directory::BypassCode) -> Self {
+        BypassCode {
+            extra: json(&c.extra),
+            admin_email: c.admin_email,
+            bypass_code_id: c.bypass_code_id,
+            created: c.created,
+            expiration: c.expiration,
+            reuse_count: c.reuse_count,
+        }
+    }
+}
 
 /// A directory user's state.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]

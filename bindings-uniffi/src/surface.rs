@@ -31,12 +31,12 @@ fn bypass_options(
     })
 }
 
-fn found(users: Vec<Option<duo_directory::User>>) -> Vec<Option<Arc<User>>> {
-    users.into_iter().map(|u| u.map(User::wrap)).collect()
+fn found(users: Vec<Option<duo_directory::User>>) -> Vec<Option<User>> {
+    users.into_iter().map(|u| u.map(User::from)).collect()
 }
 
-fn all<C, T: for<'a> From<&'a C>>(items: Vec<C>) -> Vec<T> {
-    items.iter().map(T::from).collect()
+fn all<C, T: From<C>>(items: Vec<C>) -> Vec<T> {
+    items.into_iter().map(T::from).collect()
 }
 
 /// `(userId, otherId)` calls that return nothing, and their previews.
@@ -102,13 +102,13 @@ list_methods! {
 impl Client {
     /// The users with these usernames (or aliases), in input order: null where no user answers
     /// to the name. Sent 100 names a request.
-    pub async fn get_users_by_usernames(&self, usernames: Vec<String>) -> Result<Vec<Option<Arc<User>>>> {
+    pub async fn get_users_by_usernames(&self, usernames: Vec<String>) -> Result<Vec<Option<User>>> {
         let c = self.core()?;
         Ok(found(run(async move { c.get_users_by_usernames(&usernames).await }).await?))
     }
 
     /// The users with these ids, in input order: null where there is no such user.
-    pub async fn get_users_by_ids(&self, user_ids: Vec<String>) -> Result<Vec<Option<Arc<User>>>> {
+    pub async fn get_users_by_ids(&self, user_ids: Vec<String>) -> Result<Vec<Option<User>>> {
         let c = self.core()?;
         Ok(found(run(async move { c.get_users_by_ids(&user_ids).await }).await?))
     }
@@ -129,7 +129,7 @@ impl Client {
     /// One group by id; `DuoError.NotFound` when there is none.
     pub async fn get_group(&self, group_id: String) -> Result<Group> {
         let c = self.core()?;
-        Ok(Group::from(&run(async move { c.get_group(&group_id).await }).await?))
+        Ok(Group::from(run(async move { c.get_group(&group_id).await }).await?))
     }
 
     /// A user's groups, page by page on demand. Sends nothing yet.

@@ -243,6 +243,7 @@ impl PyClient {
     /// Creates bypass codes (`count` random ones, or the explicit `codes`) and returns them: the
     /// codes appear only in this returned list, never in a repr, log or error.
     #[pyo3(signature = (user_id, *, count = None, codes = None, valid_secs = None, reuse_count = None, preserve_existing = None))]
+    #[allow(clippy::too_many_arguments, reason = "the keyword arguments of the Python signature")]
     fn create_user_bypass_codes(
         &self,
         py: Python<'_>,
@@ -324,6 +325,7 @@ impl PyAsyncClient {
 
     /// Creates bypass codes and resolves to them (see `Client.create_user_bypass_codes`).
     #[pyo3(signature = (user_id, *, count = None, codes = None, valid_secs = None, reuse_count = None, preserve_existing = None))]
+    #[allow(clippy::too_many_arguments, reason = "the keyword arguments of the Python signature")]
     fn create_user_bypass_codes<'py>(
         &self,
         py: Python<'py>,

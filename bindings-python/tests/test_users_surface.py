@@ -41,16 +41,16 @@ def test_batch_lookups_keep_order_and_report_missing(fresh_emu):
         ids = [u.user_id for u in fresh_emu.users()]
         fresh_emu.clear_requests()
         assert [u.user_id for u in client.get_users_by_ids(ids)] == ids
-        assert fresh_emu.request_count == 2  # 100 + 52
+        assert len(fresh_emu.requests()) == 2  # 100 + 52
 
-        fresh_emu.clear_requests()
+        before = fresh_emu.request_count
         with pytest.raises(InvalidInputError) as info:
             client.get_users_by_usernames("bob")
         assert info.value.field == "usernames"
         with pytest.raises(InvalidInputError) as info:
             client.get_users_by_ids(["DU1", ".."])
         assert info.value.field == "user_ids[1]"
-        assert fresh_emu.request_count == 0
+        assert fresh_emu.request_count == before
 
 
 def test_enroll_user(fresh_emu):

@@ -838,6 +838,7 @@ module.exports = nativeBinding
 module.exports.Client = nativeBinding.Client
 module.exports.DirectoryUser = nativeBinding.DirectoryUser
 module.exports.Emulator = nativeBinding.Emulator
+module.exports.GroupIterator = nativeBinding.GroupIterator
 module.exports.PreparedRequest = nativeBinding.PreparedRequest
 module.exports.Preview = nativeBinding.Preview
 module.exports.SignedRequest = nativeBinding.SignedRequest

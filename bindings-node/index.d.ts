@@ -63,6 +63,8 @@ export declare class DecodeError extends DuoError {
 
 /** `for await (const user of client.listUsers())`: pages fetched as consumed; `break` stops fetching. */
 export interface UserIterator extends AsyncIterable<User> {}
+/** `for await (const group of client.listGroups())`: pages fetched as consumed; `break` stops fetching. */
+export interface GroupIterator extends AsyncIterable<Group> {}
 /** `await using client = new Client(...)` closes it. */
 export interface Client extends AsyncDisposable {}
 /** `using emulator = new Emulator()` closes it. */
@@ -113,6 +115,48 @@ export declare class Client {
   close(): void
   /** `Client(host="...", ikey="...")`, never the secret. */
   toString(): string
+  /** Adds a user to a group. */
+  addUserGroup(userId: string, groupId: string): Promise<void>
+  /** Removes a user from a group. */
+  removeUserGroup(userId: string, groupId: string): Promise<void>
+  /** Associates a phone with a user. */
+  addUserPhone(userId: string, phoneId: string): Promise<void>
+  /** Dissociates a phone from a user (the phone stays). */
+  removeUserPhone(userId: string, phoneId: string): Promise<void>
+  /** Associates a hardware token with a user. */
+  addUserToken(userId: string, tokenId: string): Promise<void>
+  /** Dissociates a hardware token from a user (the token stays). */
+  removeUserToken(userId: string, tokenId: string): Promise<void>
+  /** A user's phones (every page). */
+  listUserPhones(userId: string): Promise<Phone[]>
+  /** A user's hardware tokens (every page). */
+  listUserTokens(userId: string): Promise<Token[]>
+  /** A user's U2F tokens (every page). */
+  listUserU2FTokens(userId: string): Promise<U2FToken[]>
+  /** A user's WebAuthn credentials (every page). */
+  listUserWebauthnCredentials(userId: string): Promise<WebauthnCredential[]>
+  /** The metadata of a user's bypass codes (never the codes). */
+  listUserBypassCodes(userId: string): Promise<BypassCode[]>
+  /**
+   * The users with these usernames (or aliases), in input order: null where no user answers
+   * to the name. Sent 100 names a request.
+   */
+  getUsersByUsernames(usernames: string[]): Promise<Array<User | null>>
+  /** The users with these ids, in input order: null where there is no such user. */
+  getUsersByIds(userIds: string[]): Promise<Array<User | null>>
+  /** Creates `username` and emails them an enrollment link that expires after `validSecs`. */
+  enrollUser(username: string, email: string, options?: EnrollOptions): Promise<void>
+  /** Every group, as an async iterable (`for await`): pages of `pageSize` fetched on demand. */
+  listGroups(options?: GroupListOptions): GroupIterator
+  /** One group by id; rejects with `NotFoundError` when there is none. */
+  getGroup(groupId: string): Promise<Group>
+  /** A user's groups, as an async iterable. */
+  listUserGroups(userId: string, options?: GroupListOptions): GroupIterator
+  /**
+   * Creates bypass codes and resolves to them: the codes appear only in this array, never in
+   * an inspect, log or error.
+   */
+  createUserBypassCodes(userId: string, options?: BypassCodeOptions): Promise<string[]>
 }
 
 /**
@@ -216,6 +260,19 @@ export declare class Emulator {
   toString(): string
 }
 
+/**
+ * The listing returned by `listGroups()` / `listUserGroups()`, over core's cursor. Iterate it
+ * with `for await`; `nextPage()` is the page-at-a-time form. Ends after an error is thrown.
+ */
+export declare class GroupIterator {
+  /** The rest of the current page, or else the next page fetched; null after the last one. */
+  nextPage(): Promise<Group[] | null>
+  /** How many pages have been requested so far. */
+  get pagesFetched(): number
+  /** Ends the listing (what `break` in `for await` does): no further page is requested. */
+  stop(): void
+}
+
 /** The exact request a call would send, without its Authorization header (nothing is sent). */
 export declare class PreparedRequest {
   /** HTTP method, upper-case. */
@@ -252,6 +309,22 @@ export declare class Preview {
   syncUserFromDirectory(directoryKey: string, username: string): PreparedRequest
   /** The request that `call` would send. */
   call(method: string, path: string, params?: Record<string, string | string[]>): PreparedRequest
+  /** Adds a user to a group. */
+  addUserGroup(userId: string, groupId: string): PreparedRequest
+  /** Removes a user from a group. */
+  removeUserGroup(userId: string, groupId: string): PreparedRequest
+  /** Associates a phone with a user. */
+  addUserPhone(userId: string, phoneId: string): PreparedRequest
+  /** Dissociates a phone from a user (the phone stays). */
+  removeUserPhone(userId: string, phoneId: string): PreparedRequest
+  /** Associates a hardware token with a user. */
+  addUserToken(userId: string, tokenId: string): PreparedRequest
+  /** Dissociates a hardware token from a user (the token stays). */
+  removeUserToken(userId: string, tokenId: string): PreparedRequest
+  /** The `POST /admin/v1/users/enroll` that `enrollUser` would send. */
+  enrollUser(username: string, email: string, options?: EnrollOptions): PreparedRequest
+  /** The request `createUserBypassCodes` would send (explicit codes shown as `***`). */
+  createUserBypassCodes(userId: string, options?: BypassCodeOptions): PreparedRequest
 }
 
 /**
@@ -372,6 +445,36 @@ export declare function _forcePanicAsync(): Promise<void>
  */
 export declare function _init(makeError: (className: string, message: string, properties: Record<string, unknown>) => Error): void
 
+/** A bypass code as Duo lists it: its metadata, never the code itself. */
+export interface BypassCode {
+  /** Email of the administrator who created it. */
+  adminEmail?: string
+  /** The code's id. */
+  bypassCodeId: string
+  /** Creation time, UNIX seconds. */
+  created?: number
+  /** Expiry, UNIX seconds; null when it never expires. */
+  expiration?: number
+  /** Uses left (0: unlimited). */
+  reuseCount?: number
+  /** Members this version does not model (such as `user`), in the API's own names. */
+  extra: Record<string, unknown>
+}
+
+/** Options of `createUserBypassCodes`: `count` random codes or the explicit `codes`, never both. */
+export interface BypassCodeOptions {
+  /** How many random codes (1..10; Duo's default 10). */
+  count?: number
+  /** Explicit codes (digits), at most 10. */
+  codes?: Array<string>
+  /** Seconds the codes stay valid (0: no expiry, the default). */
+  validSecs?: number
+  /** Uses per code (0: unlimited; Duo's default 1). */
+  reuseCount?: number
+  /** Keep the user's existing codes (default: they are replaced). */
+  preserveExisting?: boolean
+}
+
 /** Client options; every one optional (the defaults live in the core library, see the README). */
 export interface ClientOptions {
   /** Seconds per HTTP attempt (default 30). */
@@ -472,6 +575,12 @@ export interface EmulatorOptions {
   timeScale?: number
 }
 
+/** Options of `enrollUser`. */
+export interface EnrollOptions {
+  /** Seconds before the enrollment link expires (0: never; Duo's default 30 days). */
+  validSecs?: number
+}
+
 /** Options of `injectFault`. */
 export interface FaultSettings {
   /** HTTP status of a `server_error` (default 500). */
@@ -502,6 +611,12 @@ export interface Group {
   voiceEnabled?: boolean
   /** Members this version does not model, in the API's own names. */
   extra: Record<string, unknown>
+}
+
+/** Options of `listGroups` / `listUserGroups`. */
+export interface GroupListOptions {
+  /** Groups per page, 1..100 (default 100). */
+  pageSize?: number
 }
 
 /** A directory user's role. */

@@ -184,7 +184,7 @@ macro_rules! list_methods {
 list_methods! {
     list_user_phones -> Phone, "Promise<Phone[]>", "A user's phones (every page).";
     list_user_tokens -> Token, "Promise<Token[]>", "A user's hardware tokens (every page).";
-    list_user_u2f_tokens -> U2fToken, "Promise<U2fToken[]>", "A user's U2F tokens (every page).";
+    list_user_u2f_tokens -> U2fToken, "Promise<U2FToken[]>", "A user's U2F tokens (every page).";
     list_user_webauthn_credentials -> WebauthnCredential, "Promise<WebauthnCredential[]>", "A user's WebAuthn credentials (every page).";
     list_user_bypass_codes -> BypassCode, "Promise<BypassCode[]>", "The metadata of a user's bypass codes (never the codes).";
 }

@@ -121,10 +121,10 @@ test('phones, tokens, U2F tokens and WebAuthn credentials', () => withClient(asy
     u2ftokens: [{ registration_id: 'D2X', date_added: 1 }],
     webauthncredentials: [{ webauthnkey: 'WA1', label: 'Security Key', aaguid: 'x' }]
   })
-  assert.deepEqual((await client.listUserU2fTokens('DUKEYS00000000000000')).map((t) => t.registrationId), ['D2X'])
+  assert.deepEqual((await client.listUserU2FTokens('DUKEYS00000000000000')).map((t) => t.registrationId), ['D2X'])
   const creds = await client.listUserWebauthnCredentials('DUKEYS00000000000000')
   assert.deepEqual([creds[0].webauthnkey, creds[0].extra], ['WA1', { aaguid: 'x' }])
-  assert.ok((await rejects(client.listUserU2fTokens(NO_USER))) instanceof duo.NotFoundError)
+  assert.ok((await rejects(client.listUserU2FTokens(NO_USER))) instanceof duo.NotFoundError)
 }))
 
 test('bypass codes: returned only as the value; listing, previews and errors never show them', () => withClient(async (client, emu) => {

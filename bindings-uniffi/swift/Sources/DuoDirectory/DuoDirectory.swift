@@ -624,6 +624,98 @@ public protocol ClientProtocol: AnyObject, Sendable {
      */
     func updateUser(userId: String, fields: UserFields) async throws  -> User
     
+    /**
+     * Adds a user to a group.
+     */
+    func addUserGroup(userId: String, groupId: String) async throws 
+    
+    /**
+     * Associates a phone with a user.
+     */
+    func addUserPhone(userId: String, phoneId: String) async throws 
+    
+    /**
+     * Associates a hardware token with a user.
+     */
+    func addUserToken(userId: String, tokenId: String) async throws 
+    
+    /**
+     * Creates bypass codes (`count` random ones, or the explicit `codes`) and returns them: the
+     * codes appear only in this list, never in a `toString()`, log or error.
+     */
+    func createUserBypassCodes(userId: String, count: Int64?, codes: [String]?, validSecs: Int64?, reuseCount: Int64?, preserveExisting: Bool?) async throws  -> [String]
+    
+    /**
+     * Creates `username` and emails them an enrollment link that expires after `validSecs`.
+     */
+    func enrollUser(username: String, email: String, validSecs: Int64?) async throws 
+    
+    /**
+     * One group by id; `DuoError.NotFound` when there is none.
+     */
+    func getGroup(groupId: String) async throws  -> Group
+    
+    /**
+     * The users with these ids, in input order: null where there is no such user.
+     */
+    func getUsersByIds(userIds: [String]) async throws  -> [User?]
+    
+    /**
+     * The users with these usernames (or aliases), in input order: null where no user answers
+     * to the name. Sent 100 names a request.
+     */
+    func getUsersByUsernames(usernames: [String]) async throws  -> [User?]
+    
+    /**
+     * Every group, page by page on demand (`pageSize` 1..100, default 100). Sends nothing yet.
+     */
+    func listGroups(pageSize: Int64?) throws  -> GroupCursor
+    
+    /**
+     * The metadata of a user's bypass codes (never the codes).
+     */
+    func listUserBypassCodes(userId: String) async throws  -> [BypassCode]
+    
+    /**
+     * A user's groups, page by page on demand. Sends nothing yet.
+     */
+    func listUserGroups(userId: String, pageSize: Int64?) throws  -> GroupCursor
+    
+    /**
+     * A user's phones (every page).
+     */
+    func listUserPhones(userId: String) async throws  -> [Phone]
+    
+    /**
+     * A user's hardware tokens (every page).
+     */
+    func listUserTokens(userId: String) async throws  -> [Token]
+    
+    /**
+     * A user's U2F tokens (every page).
+     */
+    func listUserU2fTokens(userId: String) async throws  -> [U2fToken]
+    
+    /**
+     * A user's WebAuthn credentials (every page).
+     */
+    func listUserWebauthnCredentials(userId: String) async throws  -> [WebauthnCredential]
+    
+    /**
+     * Removes a user from a group.
+     */
+    func removeUserGroup(userId: String, groupId: String) async throws 
+    
+    /**
+     * Dissociates a phone from a user (the phone stays).
+     */
+    func removeUserPhone(userId: String, phoneId: String) async throws 
+    
+    /**
+     * Dissociates a hardware token from a user (the token stays).
+     */
+    func removeUserToken(userId: String, tokenId: String) async throws 
+    
 }
 /**
  * A Duo Admin API client. Its connection pool is reused by every call; Kotlin's `close()`
@@ -871,6 +963,339 @@ open func updateUser(userId: String, fields: UserFields)async throws  -> User  {
             completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeUser_lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * Adds a user to a group.
+     */
+open func addUserGroup(userId: String, groupId: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_add_user_group(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(userId),FfiConverterString.lower(groupId)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_void,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_void,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * Associates a phone with a user.
+     */
+open func addUserPhone(userId: String, phoneId: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_add_user_phone(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(userId),FfiConverterString.lower(phoneId)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_void,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_void,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * Associates a hardware token with a user.
+     */
+open func addUserToken(userId: String, tokenId: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_add_user_token(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(userId),FfiConverterString.lower(tokenId)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_void,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_void,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * Creates bypass codes (`count` random ones, or the explicit `codes`) and returns them: the
+     * codes appear only in this list, never in a `toString()`, log or error.
+     */
+open func createUserBypassCodes(userId: String, count: Int64? = nil, codes: [String]? = nil, validSecs: Int64? = nil, reuseCount: Int64? = nil, preserveExisting: Bool? = nil)async throws  -> [String]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_create_user_bypass_codes(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(userId),FfiConverterOptionInt64.lower(count),FfiConverterOptionSequenceString.lower(codes),FfiConverterOptionInt64.lower(validSecs),FfiConverterOptionInt64.lower(reuseCount),FfiConverterOptionBool.lower(preserveExisting)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceString.lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * Creates `username` and emails them an enrollment link that expires after `validSecs`.
+     */
+open func enrollUser(username: String, email: String, validSecs: Int64? = nil)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_enroll_user(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(username),FfiConverterString.lower(email),FfiConverterOptionInt64.lower(validSecs)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_void,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_void,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * One group by id; `DuoError.NotFound` when there is none.
+     */
+open func getGroup(groupId: String)async throws  -> Group  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_get_group(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(groupId)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeGroup_lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * The users with these ids, in input order: null where there is no such user.
+     */
+open func getUsersByIds(userIds: [String])async throws  -> [User?]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_get_users_by_ids(
+                        self.uniffiCloneHandle(),FfiConverterSequenceString.lower(userIds)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceOptionTypeUser.lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * The users with these usernames (or aliases), in input order: null where no user answers
+     * to the name. Sent 100 names a request.
+     */
+open func getUsersByUsernames(usernames: [String])async throws  -> [User?]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_get_users_by_usernames(
+                        self.uniffiCloneHandle(),FfiConverterSequenceString.lower(usernames)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceOptionTypeUser.lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * Every group, page by page on demand (`pageSize` 1..100, default 100). Sends nothing yet.
+     */
+open func listGroups(pageSize: Int64? = nil)throws  -> GroupCursor  {
+    return try  FfiConverterTypeGroupCursor_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_client_list_groups(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionInt64.lower(pageSize),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The metadata of a user's bypass codes (never the codes).
+     */
+open func listUserBypassCodes(userId: String)async throws  -> [BypassCode]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_list_user_bypass_codes(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(userId)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeBypassCode.lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * A user's groups, page by page on demand. Sends nothing yet.
+     */
+open func listUserGroups(userId: String, pageSize: Int64? = nil)throws  -> GroupCursor  {
+    return try  FfiConverterTypeGroupCursor_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_client_list_user_groups(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(userId),
+        FfiConverterOptionInt64.lower(pageSize),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A user's phones (every page).
+     */
+open func listUserPhones(userId: String)async throws  -> [Phone]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_list_user_phones(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(userId)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypePhone.lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * A user's hardware tokens (every page).
+     */
+open func listUserTokens(userId: String)async throws  -> [Token]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_list_user_tokens(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(userId)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeToken.lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * A user's U2F tokens (every page).
+     */
+open func listUserU2fTokens(userId: String)async throws  -> [U2fToken]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_list_user_u2f_tokens(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(userId)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeU2fToken.lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * A user's WebAuthn credentials (every page).
+     */
+open func listUserWebauthnCredentials(userId: String)async throws  -> [WebauthnCredential]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_list_user_webauthn_credentials(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(userId)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeWebauthnCredential.lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * Removes a user from a group.
+     */
+open func removeUserGroup(userId: String, groupId: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_remove_user_group(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(userId),FfiConverterString.lower(groupId)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_void,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_void,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * Dissociates a phone from a user (the phone stays).
+     */
+open func removeUserPhone(userId: String, phoneId: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_remove_user_phone(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(userId),FfiConverterString.lower(phoneId)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_void,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_void,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * Dissociates a hardware token from a user (the token stays).
+     */
+open func removeUserToken(userId: String, tokenId: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_remove_user_token(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(userId),FfiConverterString.lower(tokenId)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_void,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_void,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
             errorHandler: FfiConverterTypeDuoError_lift
         )
 }
@@ -1478,6 +1903,186 @@ public func FfiConverterTypeEmulator_lower(_ value: Emulator) -> UInt64 {
 
 
 /**
+ * A group listing: `nextPage()` crosses into Rust once per page (the Kotlin `Flow` hands the
+ * page's groups out); cancelling a `nextPage()` cancels its request.
+ */
+public protocol GroupCursorProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page of groups (fetched now), or null after the last one.
+     */
+    func nextPage() async throws  -> [Group]?
+    
+    /**
+     * How many pages have been fetched.
+     */
+    func pagesFetched()  -> Int64
+    
+    /**
+     * Ends the listing: later `nextPage()` calls return null.
+     */
+    func stop() async 
+    
+}
+/**
+ * A group listing: `nextPage()` crosses into Rust once per page (the Kotlin `Flow` hands the
+ * page's groups out); cancelling a `nextPage()` cancels its request.
+ */
+open class GroupCursor: GroupCursorProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_duo_directory_uniffi_fn_clone_groupcursor(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_duo_directory_uniffi_fn_free_groupcursor(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page of groups (fetched now), or null after the last one.
+     */
+open func nextPage()async throws  -> [Group]?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_groupcursor_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionSequenceTypeGroup.lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * How many pages have been fetched.
+     */
+open func pagesFetched() -> Int64  {
+    return try!  FfiConverterInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_groupcursor_pages_fetched(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Ends the listing: later `nextPage()` calls return null.
+     */
+open func stop()async   {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_groupcursor_stop(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_void,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_void,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: nil
+            
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGroupCursor: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = GroupCursor
+
+    public static func lift(_ handle: UInt64) throws -> GroupCursor {
+        return GroupCursor(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: GroupCursor) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GroupCursor {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: GroupCursor, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGroupCursor_lift(_ handle: UInt64) throws -> GroupCursor {
+    return try FfiConverterTypeGroupCursor.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGroupCursor_lower(_ value: GroupCursor) -> UInt64 {
+    return FfiConverterTypeGroupCursor.lower(value)
+}
+
+
+
+
+
+
+/**
  * `client.preview()`: the request each mutating call would send (PowerShell's `-WhatIf`).
  */
 public protocol PreviewProtocol: AnyObject, Sendable {
@@ -1506,6 +2111,46 @@ public protocol PreviewProtocol: AnyObject, Sendable {
      * The `POST /admin/v1/users/{userId}` that `updateUser` would send.
      */
     func updateUser(userId: String, fields: UserFields) throws  -> PreparedRequest
+    
+    /**
+     * Adds a user to a group.
+     */
+    func addUserGroup(userId: String, groupId: String) throws  -> PreparedRequest
+    
+    /**
+     * Associates a phone with a user.
+     */
+    func addUserPhone(userId: String, phoneId: String) throws  -> PreparedRequest
+    
+    /**
+     * Associates a hardware token with a user.
+     */
+    func addUserToken(userId: String, tokenId: String) throws  -> PreparedRequest
+    
+    /**
+     * The request `createUserBypassCodes` would send (explicit codes shown as `***`).
+     */
+    func createUserBypassCodes(userId: String, count: Int64?, codes: [String]?, validSecs: Int64?, reuseCount: Int64?, preserveExisting: Bool?) throws  -> PreparedRequest
+    
+    /**
+     * The `POST /admin/v1/users/enroll` that `enrollUser` would send.
+     */
+    func enrollUser(username: String, email: String, validSecs: Int64?) throws  -> PreparedRequest
+    
+    /**
+     * Removes a user from a group.
+     */
+    func removeUserGroup(userId: String, groupId: String) throws  -> PreparedRequest
+    
+    /**
+     * Dissociates a phone from a user (the phone stays).
+     */
+    func removeUserPhone(userId: String, phoneId: String) throws  -> PreparedRequest
+    
+    /**
+     * Dissociates a hardware token from a user (the token stays).
+     */
+    func removeUserToken(userId: String, tokenId: String) throws  -> PreparedRequest
     
 }
 /**
@@ -1630,6 +2275,123 @@ open func updateUser(userId: String, fields: UserFields)throws  -> PreparedReque
             self.uniffiCloneHandle(),
         FfiConverterString.lower(userId),
         FfiConverterTypeUserFields_lower(fields),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Adds a user to a group.
+     */
+open func addUserGroup(userId: String, groupId: String)throws  -> PreparedRequest  {
+    return try  FfiConverterTypePreparedRequest_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_preview_add_user_group(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(userId),
+        FfiConverterString.lower(groupId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Associates a phone with a user.
+     */
+open func addUserPhone(userId: String, phoneId: String)throws  -> PreparedRequest  {
+    return try  FfiConverterTypePreparedRequest_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_preview_add_user_phone(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(userId),
+        FfiConverterString.lower(phoneId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Associates a hardware token with a user.
+     */
+open func addUserToken(userId: String, tokenId: String)throws  -> PreparedRequest  {
+    return try  FfiConverterTypePreparedRequest_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_preview_add_user_token(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(userId),
+        FfiConverterString.lower(tokenId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The request `createUserBypassCodes` would send (explicit codes shown as `***`).
+     */
+open func createUserBypassCodes(userId: String, count: Int64? = nil, codes: [String]? = nil, validSecs: Int64? = nil, reuseCount: Int64? = nil, preserveExisting: Bool? = nil)throws  -> PreparedRequest  {
+    return try  FfiConverterTypePreparedRequest_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_preview_create_user_bypass_codes(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(userId),
+        FfiConverterOptionInt64.lower(count),
+        FfiConverterOptionSequenceString.lower(codes),
+        FfiConverterOptionInt64.lower(validSecs),
+        FfiConverterOptionInt64.lower(reuseCount),
+        FfiConverterOptionBool.lower(preserveExisting),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The `POST /admin/v1/users/enroll` that `enrollUser` would send.
+     */
+open func enrollUser(username: String, email: String, validSecs: Int64? = nil)throws  -> PreparedRequest  {
+    return try  FfiConverterTypePreparedRequest_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_preview_enroll_user(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(username),
+        FfiConverterString.lower(email),
+        FfiConverterOptionInt64.lower(validSecs),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Removes a user from a group.
+     */
+open func removeUserGroup(userId: String, groupId: String)throws  -> PreparedRequest  {
+    return try  FfiConverterTypePreparedRequest_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_preview_remove_user_group(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(userId),
+        FfiConverterString.lower(groupId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Dissociates a phone from a user (the phone stays).
+     */
+open func removeUserPhone(userId: String, phoneId: String)throws  -> PreparedRequest  {
+    return try  FfiConverterTypePreparedRequest_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_preview_remove_user_phone(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(userId),
+        FfiConverterString.lower(phoneId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Dissociates a hardware token from a user (the token stays).
+     */
+open func removeUserToken(userId: String, tokenId: String)throws  -> PreparedRequest  {
+    return try  FfiConverterTypePreparedRequest_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_preview_remove_user_token(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(userId),
+        FfiConverterString.lower(tokenId),uniffiCallStatus
     )
 })
 }
@@ -1860,6 +2622,115 @@ public func FfiConverterTypeUserCursor_lower(_ value: UserCursor) -> UInt64 {
 }
 
 
+
+
+/**
+ * A bypass code as Duo lists it: its metadata, never the code itself.
+ */
+public struct BypassCode: Equatable, Hashable {
+    /**
+     * Email of the administrator who created it.
+     */
+    public var adminEmail: String?
+    /**
+     * The code's id.
+     */
+    public var bypassCodeId: String
+    /**
+     * Creation time, UNIX seconds.
+     */
+    public var created: Int64?
+    /**
+     * Expiry, UNIX seconds; null when it never expires.
+     */
+    public var expiration: Int64?
+    /**
+     * Uses left (0: unlimited).
+     */
+    public var reuseCount: Int64?
+    /**
+     * Members this version does not model (such as `user`), as a JSON object.
+     */
+    public var extra: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Email of the administrator who created it.
+         */adminEmail: String?, 
+        /**
+         * The code's id.
+         */bypassCodeId: String, 
+        /**
+         * Creation time, UNIX seconds.
+         */created: Int64?, 
+        /**
+         * Expiry, UNIX seconds; null when it never expires.
+         */expiration: Int64?, 
+        /**
+         * Uses left (0: unlimited).
+         */reuseCount: Int64?, 
+        /**
+         * Members this version does not model (such as `user`), as a JSON object.
+         */extra: String) {
+        self.adminEmail = adminEmail
+        self.bypassCodeId = bypassCodeId
+        self.created = created
+        self.expiration = expiration
+        self.reuseCount = reuseCount
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BypassCode: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBypassCode: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BypassCode {
+        return
+            try BypassCode(
+                adminEmail: FfiConverterOptionString.read(from: &buf), 
+                bypassCodeId: FfiConverterString.read(from: &buf), 
+                created: FfiConverterOptionInt64.read(from: &buf), 
+                expiration: FfiConverterOptionInt64.read(from: &buf), 
+                reuseCount: FfiConverterOptionInt64.read(from: &buf), 
+                extra: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BypassCode, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.adminEmail, into: &buf)
+        FfiConverterString.write(value.bypassCodeId, into: &buf)
+        FfiConverterOptionInt64.write(value.created, into: &buf)
+        FfiConverterOptionInt64.write(value.expiration, into: &buf)
+        FfiConverterOptionInt64.write(value.reuseCount, into: &buf)
+        FfiConverterString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBypassCode_lift(_ buf: RustBuffer) throws -> BypassCode {
+    return try FfiConverterTypeBypassCode.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBypassCode_lower(_ value: BypassCode) -> RustBuffer {
+    return FfiConverterTypeBypassCode.lower(value)
+}
 
 
 /**
@@ -5094,6 +5965,54 @@ fileprivate struct FfiConverterOptionTypeLastSeen: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceTypeGroup: FfiConverterRustBuffer {
+    typealias SwiftType = [Group]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeGroup.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeGroup.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionSequenceTypeUser: FfiConverterRustBuffer {
     typealias SwiftType = [User]?
 
@@ -5231,6 +6150,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeBypassCode: FfiConverterRustBuffer {
+    typealias SwiftType = [BypassCode]
+
+    public static func write(_ value: [BypassCode], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeBypassCode.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [BypassCode] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [BypassCode]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeBypassCode.read(from: &buf))
         }
         return seq
     }
@@ -5456,6 +6400,31 @@ fileprivate struct FfiConverterSequenceTypeWebauthnCredential: FfiConverterRustB
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeWebauthnCredential.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceOptionTypeUser: FfiConverterRustBuffer {
+    typealias SwiftType = [User?]
+
+    public static func write(_ value: [User?], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterOptionTypeUser.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [User?] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [User?]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterOptionTypeUser.read(from: &buf))
         }
         return seq
     }
@@ -5853,6 +6822,60 @@ private let initializationResult: InitializationResult = {
     if (uniffi_duo_directory_uniffi_checksum_method_client_update_user() != 56001) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_add_user_group() != 32839) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_add_user_phone() != 23781) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_add_user_token() != 33685) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_create_user_bypass_codes() != 17037) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_enroll_user() != 27957) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_get_group() != 7589) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_get_users_by_ids() != 17834) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_get_users_by_usernames() != 25727) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_list_groups() != 47088) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_list_user_bypass_codes() != 51552) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_list_user_groups() != 43097) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_list_user_phones() != 29530) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_list_user_tokens() != 42627) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_list_user_u2f_tokens() != 21188) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_list_user_webauthn_credentials() != 10770) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_remove_user_group() != 32318) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_remove_user_phone() != 10790) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_remove_user_token() != 55628) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_duo_directory_uniffi_checksum_method_preview_call() != 41841) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5866,6 +6889,30 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_method_preview_update_user() != 38602) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_preview_add_user_group() != 48487) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_preview_add_user_phone() != 30508) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_preview_add_user_token() != 45038) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_preview_create_user_bypass_codes() != 59876) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_preview_enroll_user() != 16947) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_preview_remove_user_group() != 4343) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_preview_remove_user_phone() != 14790) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_preview_remove_user_token() != 7248) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_method_usercursor_next_page() != 64941) {
@@ -5944,6 +6991,15 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_method_emulator_users() != 31697) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_groupcursor_next_page() != 60227) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_groupcursor_pages_fetched() != 46637) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_groupcursor_stop() != 55989) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_constructor_client_new() != 18358) {

@@ -841,6 +841,7 @@ module.exports.DirectoryEvent = nativeBinding.DirectoryEvent
 module.exports.DirectoryIterator = nativeBinding.DirectoryIterator
 module.exports.DirectoryUser = nativeBinding.DirectoryUser
 module.exports.Emulator = nativeBinding.Emulator
+module.exports.GroupIterator = nativeBinding.GroupIterator
 module.exports.PreparedRequest = nativeBinding.PreparedRequest
 module.exports.Preview = nativeBinding.Preview
 module.exports.SignedRequest = nativeBinding.SignedRequest

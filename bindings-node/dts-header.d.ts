@@ -63,6 +63,8 @@ export declare class DecodeError extends DuoError {
 
 /** `for await (const user of client.listUsers())`: pages fetched as consumed; `break` stops fetching. */
 export interface UserIterator extends AsyncIterable<User> {}
+/** `for await (const group of client.listGroups())`: pages fetched as consumed; `break` stops fetching. */
+export interface GroupIterator extends AsyncIterable<Group> {}
 /** `await using client = new Client(...)` closes it. */
 export interface Client extends AsyncDisposable {}
 /** `using emulator = new Emulator()` closes it. */

@@ -8,7 +8,7 @@ const errors = require('./errors.js')
 
 binding._init(errors.makeError)
 
-const { Client, UserIterator, DirectoryIterator, DirectoryClient } = binding
+const { Client, UserIterator, GroupIterator, DirectoryIterator, DirectoryClient } = binding
 
 // One crossing into Rust per page (`nextPage()`); the users of a page are handed out from here
 // with an already-settled Promise each (an async generator would cost several microtask hops per user).
@@ -37,6 +37,8 @@ function pagedIterator () {
 }
 
 UserIterator.prototype[Symbol.asyncIterator] = pagedIterator
+// The same page-at-a-time protocol for group and directory listings.
+GroupIterator.prototype[Symbol.asyncIterator] = pagedIterator
 DirectoryIterator.prototype[Symbol.asyncIterator] = pagedIterator
 
 if (Symbol.asyncDispose) {

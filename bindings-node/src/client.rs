@@ -161,7 +161,7 @@ impl Client {
         Ok(Client { inner: RwLock::new(Some(client)) })
     }
 
-    fn get(&self) -> duo_directory::Result<CoreClient> {
+    pub(crate) fn get(&self) -> duo_directory::Result<CoreClient> {
         let guard = self.inner.read().unwrap_or_else(|p| p.into_inner());
         guard.clone().ok_or_else(|| Error::invalid("client", "this client is closed; create a new one"))
     }
@@ -400,7 +400,7 @@ fn page_json(users: &[duo_directory::LazyUser]) -> duo_directory::Result<String>
 /// `client.preview`: builds and validates requests without sending them.
 #[napi]
 pub struct Preview {
-    client: CoreClient,
+    pub(crate) client: CoreClient,
 }
 
 #[napi]

@@ -14,6 +14,7 @@ mod emulator;
 mod error;
 mod models;
 mod sign;
+mod surface;
 
 use napi::Env;
 use napi::bindgen_prelude::{PromiseRaw, Unknown};

@@ -14,7 +14,7 @@ use napi_derive::napi;
 use serde_json::Value;
 
 pub mod nested;
-pub use nested::{DirectoryGroup, Group, InlineRole, Phone, Token, U2fToken, WebauthnCredential};
+pub use nested::{BypassCode, DirectoryGroup, Group, InlineRole, Phone, Token, U2fToken, WebauthnCredential};
 
 /// A Duo user status, as Duo spells it. Statuses this version does not know are kept as strings.
 #[napi(string_enum)]

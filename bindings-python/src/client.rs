@@ -2,6 +2,7 @@
 //! the lazy user iterator and `client.preview`. The asyncio `AsyncClient` is in [`aio`].
 
 pub mod aio;
+pub mod surface;
 
 use crate::convert::{Json, params_from_py};
 use crate::error::{err, guard, invalid};

@@ -186,6 +186,9 @@ pub mod arg {
         ikey,
         skey,
         host,
+        group_id,
+        phone_id,
+        token_id,
         api_key,
         secret,
         signature_header

@@ -89,6 +89,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(directory::verify_webhook, m)?)?;
     m.add_function(wrap_pyfunction!(directory::parse_event, m)?)?;
     m.add_function(wrap_pyfunction!(directory::compute_webhook_signature, m)?)?;
+    use client::surface::{PyAsyncGroupIterator, PyGroupIterator};
+    add_classes!(PyGroupIterator, PyAsyncGroupIterator, models::bypass::PyBypassCode);
     m.add_function(wrap_pyfunction!(sign::sign_request, m)?)?;
     m.add_function(wrap_pyfunction!(_force_panic, m)?)?;
     m.add_function(wrap_pyfunction!(_force_panic_async, m)?)?;

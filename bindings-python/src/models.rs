@@ -3,6 +3,7 @@
 //! access, and cached as tuples. Dicts, JSON, pickling and `repr` come from one generic path
 //! (serde and core's identity fields), in [`json_methods!`].
 
+pub mod bypass;
 pub mod directory;
 pub mod nested;
 pub mod request;

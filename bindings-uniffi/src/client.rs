@@ -238,7 +238,7 @@ impl Client {
         guard(|| Ok(Arc::new(Client(duo_directory::Client::new(config)?))))
     }
 
-    fn core(&self) -> Result<duo_directory::Client> {
+    pub(crate) fn core(&self) -> Result<duo_directory::Client> {
         Ok(self.0.clone())
     }
 }
@@ -359,7 +359,7 @@ impl UserCursor {
 
 /// `client.preview()`: the request each mutating call would send (PowerShell's `-WhatIf`).
 #[derive(uniffi::Object)]
-pub struct Preview(duo_directory::Client);
+pub struct Preview(pub(crate) duo_directory::Client);
 
 #[uniffi::export]
 impl Preview {

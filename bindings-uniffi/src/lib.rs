@@ -16,6 +16,7 @@ mod emulator;
 mod error;
 mod models;
 mod sign;
+mod surface;
 
 pub use client::{Client, ClientOptions, ParamValue, Preview, UserCursor, UserFields};
 pub use directory::{
@@ -26,6 +27,7 @@ pub use emulator::{Emulator, EmulatorOptions, RecordedRequest, WebhookDelivery};
 pub use error::DuoError;
 pub use models::{DirectoryGroup, DirectoryRole, DirectoryUser, PreparedRequest, User, UserState, UserStatus};
 pub use sign::{SignedRequest, sign_request};
+pub use surface::GroupCursor;
 
 uniffi::setup_scaffolding!("duo_directory");
 

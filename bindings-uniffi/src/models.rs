@@ -376,6 +376,36 @@ WebauthnCredential {
     webauthnkey: String;
 });
 
+/// A bypass code as Duo lists it: its metadata, never the code itself.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct BypassCode {
+    /// Email of the administrator who created it.
+    pub admin_email: Option<String>,
+    /// The code's id.
+    pub bypass_code_id: String,
+    /// Creation time, UNIX seconds.
+    pub created: Option<i64>,
+    /// Expiry, UNIX seconds; null when it never expires.
+    pub expiration: Option<i64>,
+    /// Uses left (0: unlimited).
+    pub reuse_count: Option<i64>,
+    /// Members this version does not model (such as `user`), as a JSON object.
+    pub extra: String,
+}
+
+impl From<duo_directory::BypassCode> for BypassCode {
+    fn from(c: duo_directory::BypassCode) -> Self {
+        BypassCode {
+            extra: json(&c.extra),
+            admin_email: c.admin_email,
+            bypass_code_id: c.bypass_code_id,
+            created: c.created,
+            expiration: c.expiration,
+            reuse_count: c.reuse_count,
+        }
+    }
+}
+
 /// A directory user's state.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum UserState {

@@ -42,6 +42,8 @@ pub enum Command {
     Events(crate::directory::EventsArgs),
     /// Verify a WorkOS webhook and print its typed event.
     Webhook(crate::directory::WebhookArgs),
+    /// List or show the groups of an account (needs credentials).
+    Groups(crate::subresources::GroupsArgs),
     /// Run a local Duo-compatible Admin API emulator until interrupted.
     #[command(after_long_help = SEED_FILE_HELP)]
     Emulator(EmulatorArgs),
@@ -222,6 +224,34 @@ pub enum UsersCommand {
     /// Create, update or mark for deletion a user from a directory (Sync-DuoUserFromDirectory;
     /// asks first unless --yes).
     Sync(SyncArgs),
+    /// A user's groups: list, add, remove.
+    Groups {
+        /// What to do.
+        #[command(subcommand)]
+        command: crate::subresources::LinkCommand,
+    },
+    /// A user's phones: list, add (associate), remove (dissociate).
+    Phones {
+        /// What to do.
+        #[command(subcommand)]
+        command: crate::subresources::LinkCommand,
+    },
+    /// A user's hardware tokens: list, add (associate), remove (dissociate).
+    Tokens {
+        /// What to do.
+        #[command(subcommand)]
+        command: crate::subresources::LinkCommand,
+    },
+    /// A user's bypass codes: list their metadata, create new ones.
+    BypassCodes {
+        /// What to do.
+        #[command(subcommand)]
+        command: crate::subresources::BypassCommand,
+    },
+    /// Create a user and send them an enrollment email.
+    Enroll(crate::subresources::EnrollArgs),
+    /// Look up many users at once by username or id (in the order given; missing ones reported).
+    Lookup(crate::subresources::LookupArgs),
 }
 
 /// `users list`.

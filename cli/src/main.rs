@@ -9,6 +9,7 @@ mod listing;
 mod logging;
 mod output;
 mod sanitize;
+mod subresources;
 mod users;
 
 use args::{Cli, Command, EmulatorArgs};
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         Command::Directory(args) => Some(args.output.output),
         Command::Events(args) => Some(args.output.output),
         Command::Webhook(args) => Some(args.output.output),
+        Command::Groups(args) => Some(args.output.output),
         Command::Emulator(_) => None,
     };
     let json = matches!(format, Some(OutputFormat::Json | OutputFormat::Jsonl));
@@ -47,6 +49,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Command::Directory(args) => directory::run(args).await,
             Command::Events(args) => directory::run_events(args).await,
             Command::Webhook(args) => directory::run_webhook(args),
+            Command::Groups(args) => subresources::groups(args).await,
             Command::Emulator(args) => emulator(args).await,
         }
     })

@@ -6,6 +6,7 @@ use crate::args::{
 use crate::exit::CliError;
 use crate::listing::UserSink;
 use crate::output::{self, OutputFormat};
+use crate::subresources as sub;
 use duo_directory::{Client, PreparedRequest, UserCreate, UserUpdate};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{BufRead, IsTerminal, Write};
@@ -22,6 +23,12 @@ pub async fn run(args: UsersArgs) -> Result<(), CliError> {
         UsersCommand::Update(args) => update(&client, args, format, &mut out).await,
         UsersCommand::Delete(args) => delete(&client, args, format, &mut out).await,
         UsersCommand::Sync(args) => sync(&client, args, format, &mut out).await,
+        UsersCommand::Groups { command } => sub::link(&client, sub::Link::Groups, command, format, &mut out).await,
+        UsersCommand::Phones { command } => sub::link(&client, sub::Link::Phones, command, format, &mut out).await,
+        UsersCommand::Tokens { command } => sub::link(&client, sub::Link::Tokens, command, format, &mut out).await,
+        UsersCommand::BypassCodes { command } => sub::bypass_codes(&client, command, format, &mut out).await,
+        UsersCommand::Enroll(args) => sub::enroll(&client, args, format, &mut out).await,
+        UsersCommand::Lookup(args) => sub::lookup(&client, args, format, &mut out).await,
     };
     let flushed = out.flush();
     result?;
@@ -183,7 +190,7 @@ async fn sync(client: &Client, args: SyncArgs, format: OutputFormat, out: &mut i
 /// `-WhatIf` prints the request and stops (`Ok(false)`). `--confirm` asks first, reading the answer
 /// from stdin whatever it is; `ask_by_default` (delete, sync without `--yes`) asks only on a
 /// terminal and otherwise refuses with a usage error, so that a script never blocks on a prompt.
-fn proceed(
+pub(crate) fn proceed(
     out: &mut impl Write,
     format: OutputFormat,
     safety: SafetyArgs,

@@ -3,7 +3,7 @@
 //! prints a secret: a signed request's `Authorization` is shown masked).
 
 use crate::models::{
-    DirectoryGroup, DirectoryRole, DirectoryUser, Group, Phone, Token, U2fToken, User, WebauthnCredential,
+    BypassCode, DirectoryGroup, DirectoryRole, DirectoryUser, Group, Phone, Token, U2fToken, User, WebauthnCredential,
 };
 use crate::{PreparedRequest, SignedRequest, UserSummary};
 
@@ -102,6 +102,7 @@ identity! {
     crate::Directory => "Directory" { "id": |d| &d.id, "name": |d| &d.name, "state": |d| &d.state }
     crate::DirectoryToken => "DirectoryToken" { "id": |t| &t.id, "directory_id": |t| &t.directory_id }
     crate::DirectoryEvent => "DirectoryEvent" { "id": |e| &e.id, "event": |e| &e.event }
+    BypassCode => "BypassCode" { "bypass_code_id": |c| &c.bypass_code_id }
 }
 
 impl Identity for PreparedRequest {

@@ -40,9 +40,10 @@ pub mod webhook;
 pub use client::diagnosis as client_diagnosis;
 pub use client::retry::{self, RetryPolicy};
 pub use client::{
-    CaSource, Client, ClientConfig, ClientOptions, DEFAULT_DEADLINE, DEFAULT_MAX_CONNECTIONS, DEFAULT_PAGE_SIZE,
-    DEFAULT_PREFETCH, MAX_PAGE_SIZE, MAX_PREFETCH, MAX_SECONDS, PageCount, PreparedRequest, Preview, RetryMode, Scheme,
-    UserCursor, blocking, count, install_crypto_provider, is_loopback, page_size, path_id, seconds,
+    CaSource, Client, ClientConfig, ClientOptions, DEFAULT_DEADLINE, DEFAULT_ITEM_PAGE_SIZE, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_PAGE_SIZE, DEFAULT_PREFETCH, GroupCursor, ItemCursor, MAX_BATCH, MAX_ITEM_PAGE_SIZE, MAX_PAGE_SIZE,
+    MAX_PREFETCH, MAX_SECONDS, PageCount, PreparedRequest, Preview, RetryMode, Scheme, UserCursor, blocking, count,
+    install_crypto_provider, is_loopback, item_page_size, page_size, path_id, seconds,
 };
 pub use directory::{
     Directory, DirectoryClient, DirectoryConfig, DirectoryEvent, DirectoryToken, EventKind, ListCursor, parse_event,
@@ -51,8 +52,9 @@ pub use error::{ApiError, EXCERPT_LIMIT, Error, Result, Service};
 pub use limits::{RateLimits, RequestClass};
 pub use listing::{LazyUser, UserPage, UserSummary};
 pub use models::{
-    DirectoryGroup, DirectoryRole, DirectoryUser, DirectoryUserState, Extra, Group, LastSeen, MAX_FIELD_LEN,
-    MAX_NOTES_LEN, Phone, Token, U2fToken, User, UserCreate, UserField, UserStatus, UserUpdate, WebauthnCredential,
+    BypassCode, BypassCodeOptions, BypassCodes, DirectoryGroup, DirectoryRole, DirectoryUser, DirectoryUserState,
+    Extra, Group, LastSeen, MAX_BYPASS_CODE_LEN, MAX_BYPASS_CODES, MAX_FIELD_LEN, MAX_NOTES_LEN, MAX_REUSE_COUNT,
+    MAX_VALID_SECS, Phone, Token, U2fToken, User, UserCreate, UserField, UserStatus, UserUpdate, WebauthnCredential,
     WritableStatus,
 };
 pub use params::{ParamValue, Params};

@@ -41,27 +41,29 @@ pub(crate) fn invalid(name: &str) -> Reply {
     fail(40002, "Invalid request parameters", Some(name))
 }
 
-fn missing(name: &str) -> Reply {
+pub(crate) fn missing(name: &str) -> Reply {
     fail(40001, "Missing required request parameters", Some(name))
 }
 
-fn not_found(detail: Option<&str>) -> Reply {
+pub(crate) fn not_found(detail: Option<&str>) -> Reply {
     fail(40401, "Resource not found", detail)
 }
 
-fn method_not_allowed() -> Reply {
+pub(crate) fn method_not_allowed() -> Reply {
     fail(40501, "Method not allowed", None)
 }
 
 /// Percent-decodes a path segment (`+` is a space, as `quote_plus` writes it).
-fn decode_segment(segment: &str) -> String {
+pub(crate) fn decode_segment(segment: &str) -> String {
     let spaced = segment.replace('+', " ");
     percent_encoding::percent_decode_str(&spaced).decode_utf8_lossy().into_owned()
 }
 
 /// Routes a verified request.
 pub(crate) fn dispatch(shared: &Shared, method: &str, path: &str, params: &Pairs) -> Reply {
-    let result = if path == USERS {
+    let result = if let Some(result) = crate::subresources::dispatch(shared, method, path, params) {
+        result
+    } else if path == USERS {
         match method {
             "GET" => list_users(shared, params),
             "POST" => create_user(shared, params),
@@ -90,15 +92,15 @@ pub(crate) fn dispatch(shared: &Shared, method: &str, path: &str, params: &Pairs
 }
 
 /// Checked access to decoded parameters.
-struct Form<'a>(&'a Pairs);
+pub(crate) struct Form<'a>(pub(crate) &'a Pairs);
 
 impl<'a> Form<'a> {
-    fn get(&self, name: &str) -> Option<&'a str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&'a str> {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
     /// Refuses names outside `allowed`, and names given twice.
-    fn check(&self, allowed: &[&str]) -> Result<(), Reply> {
+    pub(crate) fn check(&self, allowed: &[&str]) -> Result<(), Reply> {
         for (i, (name, _)) in self.0.iter().enumerate() {
             if !allowed.contains(&name.as_str()) || self.0.iter().take(i).any(|(k, _)| k == name) {
                 return Err(invalid(name));
@@ -108,7 +110,7 @@ impl<'a> Form<'a> {
     }
 }
 
-fn envelope_object(json: &Bytes) -> Reply {
+pub(crate) fn envelope_object(json: &Bytes) -> Reply {
     let mut buf = BytesMut::with_capacity(json.len() + 32);
     buf.extend_from_slice(br#"{"stat":"OK","response":"#);
     buf.extend_from_slice(json);
@@ -116,7 +118,7 @@ fn envelope_object(json: &Bytes) -> Reply {
     Reply::ok(buf.freeze())
 }
 
-fn envelope_list(items: &[Bytes], metadata: &str) -> Reply {
+pub(crate) fn envelope_list(items: &[Bytes], metadata: &str) -> Reply {
     let size: usize = items.iter().map(Bytes::len).sum::<usize>() + items.len() + metadata.len() + 48;
     let mut buf = BytesMut::with_capacity(size);
     buf.extend_from_slice(br#"{"stat":"OK","response":["#);
@@ -331,7 +333,7 @@ fn apply(user: &mut User, changes: Changes) {
 }
 
 /// Username and aliases must not clash with another user's username or aliases.
-fn check_unique(store: &Store, user: &User, self_id: Option<&str>) -> Result<(), Reply> {
+pub(crate) fn check_unique(store: &Store, user: &User, self_id: Option<&str>) -> Result<(), Reply> {
     if store.name_taken_by_other(&user.username, self_id) {
         return Err(fail(40003, "Duplicate resource", Some("username")));
     }
@@ -346,7 +348,7 @@ fn check_unique(store: &Store, user: &User, self_id: Option<&str>) -> Result<(),
     Ok(())
 }
 
-fn blank_user(store: &Store, username: &str, now: i64) -> User {
+pub(crate) fn blank_user(store: &Store, username: &str, now: i64) -> User {
     let mut user_id = random_user_id();
     while store.get(&user_id).is_some() {
         user_id = random_user_id();

@@ -32,11 +32,13 @@ mod handlers;
 mod ids;
 mod limits;
 mod listen;
+mod objects;
 mod reply;
 pub mod seed_file;
 mod server;
 pub mod standalone;
 mod store;
+mod subresources;
 mod tls;
 pub mod verify;
 

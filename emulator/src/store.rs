@@ -17,6 +17,8 @@ pub(crate) struct Store {
     by_id: HashMap<String, usize>,
     by_name: HashMap<String, String>,
     directories: HashMap<String, Vec<DirectoryUser>>,
+    /// Groups, phones, tokens and bypass codes.
+    pub(crate) objects: crate::objects::Objects,
 }
 
 /// The JSON of a user, as served.
@@ -93,6 +95,7 @@ impl Store {
     /// Inserts or replaces (by `user_id`, keeping the listing position) a user; returns its JSON.
     pub(crate) fn upsert(&mut self, user: User) -> Bytes {
         let json = user_json(&user);
+        self.objects.register_embedded(&user);
         match self.by_id.get(&user.user_id).copied() {
             Some(i) => {
                 if let Some(old) = self.entries.get(i).map(|e| names_of(&e.user)) {

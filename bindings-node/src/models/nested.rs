@@ -236,3 +236,34 @@ pub struct InlineRole {
     /// The unique role identifier.
     pub slug: String,
 }
+
+/// A bypass code as Duo lists it: its metadata, never the code itself.
+#[napi(object)]
+pub struct BypassCode {
+    /// Email of the administrator who created it.
+    pub admin_email: Option<String>,
+    /// The code's id.
+    pub bypass_code_id: String,
+    /// Creation time, UNIX seconds.
+    pub created: Option<i64>,
+    /// Expiry, UNIX seconds; null when it never expires.
+    pub expiration: Option<i64>,
+    /// Uses left (0: unlimited).
+    pub reuse_count: Option<i64>,
+    /// Members this version does not model (such as `user`), in the API's own names.
+    #[napi(ts_type = "Record<string, unknown>")]
+    pub extra: Value,
+}
+
+impl From<&duo_directory::BypassCode> for BypassCode {
+    fn from(c: &duo_directory::BypassCode) -> Self {
+        BypassCode {
+            admin_email: c.admin_email.clone(),
+            bypass_code_id: c.bypass_code_id.clone(),
+            created: c.created,
+            expiration: c.expiration,
+            reuse_count: c.reuse_count,
+            extra: Value::Object(c.extra.clone()),
+        }
+    }
+}

@@ -8,8 +8,10 @@ import atexit as _atexit
 
 from ._native import (
     AsyncClient,
+    AsyncGroupIterator,
     AsyncUserIterator,
     AuthError,
+    BypassCode,
     Client,
     DecodeError,
     Directory,
@@ -23,6 +25,7 @@ from ._native import (
     DuoError,
     DuoTimeoutError,
     Group,
+    GroupIterator,
     InlineRole,
     InvalidInputError,
     NotFoundError,
@@ -54,8 +57,10 @@ _atexit.register(_shutdown)
 
 __all__ = [
     "AsyncClient",
+    "AsyncGroupIterator",
     "AsyncUserIterator",
     "AuthError",
+    "BypassCode",
     "Client",
     "DecodeError",
     "Directory",
@@ -69,6 +74,7 @@ __all__ = [
     "DuoError",
     "DuoTimeoutError",
     "Group",
+    "GroupIterator",
     "InlineRole",
     "InvalidInputError",
     "NotFoundError",

@@ -65,7 +65,7 @@ impl ContextExt for CoreRuntime {
 }
 
 /// Wraps a future as a Python awaitable; a panic inside becomes a `DuoError`.
-fn spawn_py<'py, T>(
+pub(super) fn spawn_py<'py, T>(
     py: Python<'py>,
     fut: impl Future<Output = PyResult<T>> + Send + 'static,
 ) -> PyResult<Bound<'py, PyAny>>
@@ -83,7 +83,7 @@ where
 }
 
 /// [`spawn_py`] for a core future.
-fn spawn<'py, T>(
+pub(super) fn spawn<'py, T>(
     py: Python<'py>,
     fut: impl Future<Output = Result<T, Error>> + Send + 'static,
 ) -> PyResult<Bound<'py, PyAny>>
@@ -100,7 +100,7 @@ pub struct Ready {
 }
 
 impl Ready {
-    fn new(value: Py<PyAny>) -> Self {
+    pub(super) fn new(value: Py<PyAny>) -> Self {
         Ready { value: Mutex::new(Some(value)) }
     }
 }
@@ -130,7 +130,7 @@ impl From<Handle> for PyAsyncClient {
 /// Use `async with AsyncClient(...) as client:` to close its pool at the end.
 #[pyclass(frozen, module = "duo_directory", name = "AsyncClient")]
 pub struct PyAsyncClient {
-    handle: Handle,
+    pub(super) handle: Handle,
 }
 
 #[pymethods]

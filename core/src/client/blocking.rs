@@ -1,9 +1,12 @@
 //! A blocking facade over the async [`Client`](super::Client), on the process-wide runtime.
 
-use super::{ClientConfig, PreparedRequest, Preview, UserCursor};
+use super::{ClientConfig, ItemCursor, PreparedRequest, Preview, UserCursor};
 use crate::error::Result;
 use crate::listing::UserPage;
-use crate::models::{User, UserCreate, UserUpdate};
+use crate::models::{
+    BypassCode, BypassCodeOptions, BypassCodes, Group, Phone, Token, U2fToken, User, UserCreate, UserUpdate,
+    WebauthnCredential,
+};
 use crate::params::Params;
 use crate::runtime::block_on;
 
@@ -78,6 +81,96 @@ impl Client {
         block_on(self.inner.sync_user_from_directory(directory_key, username))?
     }
 
+    /// See [`super::Client::get_users_by_usernames`].
+    pub fn get_users_by_usernames(&self, usernames: &[String]) -> Result<Vec<Option<User>>> {
+        block_on(self.inner.get_users_by_usernames(usernames))?
+    }
+
+    /// See [`super::Client::get_users_by_ids`].
+    pub fn get_users_by_ids(&self, user_ids: &[String]) -> Result<Vec<Option<User>>> {
+        block_on(self.inner.get_users_by_ids(user_ids))?
+    }
+
+    /// See [`super::Client::enroll_user`].
+    pub fn enroll_user(&self, username: &str, email: &str, valid_secs: Option<u64>) -> Result<()> {
+        block_on(self.inner.enroll_user(username, email, valid_secs))?
+    }
+
+    /// See [`super::Client::list_groups`]: an iterator of groups, fetching pages on demand.
+    pub fn list_groups(&self, page_size: Option<u32>) -> Result<ItemIter<Group>> {
+        Ok(ItemIter { cursor: self.inner.list_groups(page_size)? })
+    }
+
+    /// See [`super::Client::get_group`].
+    pub fn get_group(&self, group_id: &str) -> Result<Group> {
+        block_on(self.inner.get_group(group_id))?
+    }
+
+    /// See [`super::Client::list_user_groups`].
+    pub fn list_user_groups(&self, user_id: &str, page_size: Option<u32>) -> Result<ItemIter<Group>> {
+        Ok(ItemIter { cursor: self.inner.list_user_groups(user_id, page_size)? })
+    }
+
+    /// See [`super::Client::add_user_group`].
+    pub fn add_user_group(&self, user_id: &str, group_id: &str) -> Result<()> {
+        block_on(self.inner.add_user_group(user_id, group_id))?
+    }
+
+    /// See [`super::Client::remove_user_group`].
+    pub fn remove_user_group(&self, user_id: &str, group_id: &str) -> Result<()> {
+        block_on(self.inner.remove_user_group(user_id, group_id))?
+    }
+
+    /// See [`super::Client::list_user_phones`].
+    pub fn list_user_phones(&self, user_id: &str) -> Result<Vec<Phone>> {
+        block_on(self.inner.list_user_phones(user_id))?
+    }
+
+    /// See [`super::Client::add_user_phone`].
+    pub fn add_user_phone(&self, user_id: &str, phone_id: &str) -> Result<()> {
+        block_on(self.inner.add_user_phone(user_id, phone_id))?
+    }
+
+    /// See [`super::Client::remove_user_phone`].
+    pub fn remove_user_phone(&self, user_id: &str, phone_id: &str) -> Result<()> {
+        block_on(self.inner.remove_user_phone(user_id, phone_id))?
+    }
+
+    /// See [`super::Client::list_user_tokens`].
+    pub fn list_user_tokens(&self, user_id: &str) -> Result<Vec<Token>> {
+        block_on(self.inner.list_user_tokens(user_id))?
+    }
+
+    /// See [`super::Client::add_user_token`].
+    pub fn add_user_token(&self, user_id: &str, token_id: &str) -> Result<()> {
+        block_on(self.inner.add_user_token(user_id, token_id))?
+    }
+
+    /// See [`super::Client::remove_user_token`].
+    pub fn remove_user_token(&self, user_id: &str, token_id: &str) -> Result<()> {
+        block_on(self.inner.remove_user_token(user_id, token_id))?
+    }
+
+    /// See [`super::Client::list_user_u2f_tokens`].
+    pub fn list_user_u2f_tokens(&self, user_id: &str) -> Result<Vec<U2fToken>> {
+        block_on(self.inner.list_user_u2f_tokens(user_id))?
+    }
+
+    /// See [`super::Client::list_user_webauthn_credentials`].
+    pub fn list_user_webauthn_credentials(&self, user_id: &str) -> Result<Vec<WebauthnCredential>> {
+        block_on(self.inner.list_user_webauthn_credentials(user_id))?
+    }
+
+    /// See [`super::Client::list_user_bypass_codes`].
+    pub fn list_user_bypass_codes(&self, user_id: &str) -> Result<Vec<BypassCode>> {
+        block_on(self.inner.list_user_bypass_codes(user_id))?
+    }
+
+    /// See [`super::Client::create_user_bypass_codes`].
+    pub fn create_user_bypass_codes(&self, user_id: &str, options: &BypassCodeOptions) -> Result<BypassCodes> {
+        block_on(self.inner.create_user_bypass_codes(user_id, options))?
+    }
+
     /// See [`super::Client::call`].
     pub fn call(&self, method: &str, path: &str, params: Params) -> Result<serde_json::Value> {
         block_on(self.inner.call(method, path, params))?
@@ -131,5 +224,25 @@ impl Iterator for UserIter {
     type Item = Result<User>;
     fn next(&mut self) -> Option<Self::Item> {
         self.cursor.next_blocking().transpose().map(|r| r.and_then(crate::listing::LazyUser::into_user))
+    }
+}
+
+/// Blocking iterator over an [`ItemCursor`] (groups); ends after an error.
+#[derive(Debug)]
+pub struct ItemIter<T> {
+    cursor: ItemCursor<T>,
+}
+
+impl<T: serde::de::DeserializeOwned + Send + 'static> ItemIter<T> {
+    /// How many pages have been fetched so far.
+    pub fn pages_fetched(&self) -> u64 {
+        self.cursor.pages_fetched()
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + Send + 'static> Iterator for ItemIter<T> {
+    type Item = Result<T>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.cursor.next_blocking().transpose()
     }
 }

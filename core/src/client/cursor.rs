@@ -320,7 +320,7 @@ impl UserPage {
 pub struct PageCount(std::sync::Arc<std::sync::atomic::AtomicU64>);
 
 impl PageCount {
-    fn add(&self) {
+    pub(crate) fn add(&self) {
         self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 

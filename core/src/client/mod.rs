@@ -4,11 +4,13 @@ pub mod blocking;
 mod config;
 mod cursor;
 pub mod diagnosis;
+mod items;
 mod options;
 pub(crate) mod pacing;
 mod preview;
 mod request;
 pub mod retry;
+mod subresources;
 pub(crate) mod transport;
 
 pub(crate) use config::validate_host;
@@ -16,10 +18,12 @@ pub use config::{
     ClientConfig, DEFAULT_DEADLINE, DEFAULT_MAX_CONNECTIONS, DEFAULT_PREFETCH, MAX_PREFETCH, Scheme, is_loopback,
 };
 pub use cursor::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageCount, UserCursor, page_size};
+pub use items::{DEFAULT_ITEM_PAGE_SIZE, GroupCursor, ItemCursor, MAX_ITEM_PAGE_SIZE, item_page_size};
 pub use options::{CaSource, ClientOptions, MAX_SECONDS, count, seconds};
 pub use pacing::RetryMode;
 pub use preview::Preview;
 pub use request::PreparedRequest;
+pub use subresources::MAX_BATCH;
 
 use crate::error::{Error, Result};
 use crate::models::{User, UserCreate, UserUpdate};

@@ -1,5 +1,6 @@
 //! The data models: Duo users (read), user writes, and WorkOS-style directory users.
 
+pub(crate) mod bypass;
 mod directory;
 mod lossless;
 mod status;
@@ -7,6 +8,9 @@ mod user;
 pub(crate) use user::json_methods;
 mod write;
 
+pub use bypass::{
+    BypassCode, BypassCodeOptions, BypassCodes, MAX_BYPASS_CODE_LEN, MAX_BYPASS_CODES, MAX_REUSE_COUNT, MAX_VALID_SECS,
+};
 pub use directory::{DirectoryGroup, DirectoryRole, DirectoryUser, DirectoryUserState};
 pub use status::{UserStatus, WritableStatus};
 pub use user::{Group, LastSeen, Phone, Token, U2fToken, User, WebauthnCredential};

@@ -184,3 +184,50 @@ def test_wrong_secret_is_refused(emulator):
     with pytest.raises(RuntimeError) as err:
         admin(info).get_users(limit=1)
     assert err.value.status == 401
+
+
+def test_users_surface(client):
+    """duo_client's typed helpers for a user's groups, phones, bypass codes and enrollment,
+    unmodified, against the emulator: the requests they build are accepted, and what they return
+    is what the emulator holds."""
+    tag = hashlib.sha1(repr(client.sig_version).encode() + repr(client.digestmod).encode()).hexdigest()[:8]
+    user = client.add_user("surface." + tag)
+    group = client.create_group("group." + tag, desc="made by duo_client", push_enabled=True)
+    assert group["group_id"].startswith("DG") and group["push_enabled"] is True
+
+    assert client.add_user_group(user["user_id"], group["group_id"]) == ""
+    groups = client.get_user_groups(user["user_id"])  # json_paging_api_call: limit/offset paging
+    assert [g["group_id"] for g in groups] == [group["group_id"]]
+    assert groups[0]["name"] == "group." + tag
+    assert client.get_user_groups(user["user_id"], limit=1, offset=0) == groups
+    assert client.get_group(group["group_id"], api_version=2) == group
+    assert client.get_user_by_id(user["user_id"])["groups"] == groups
+
+    phone = client.add_phone(number="+15555550123", type="mobile", platform="apple ios")
+    assert client.add_user_phone(user["user_id"], phone["phone_id"]) == ""
+    phones = client.get_user_phones(user["user_id"])
+    assert [(p["phone_id"], p["number"], p["type"]) for p in phones] == [(phone["phone_id"], "+15555550123", "Mobile")]
+
+    codes = client.add_user_bypass_codes(user["user_id"], count=2, valid_secs=3600, remaining_uses=3)
+    assert len(codes) == 2 and all(c.isdigit() for c in codes)
+    listed = client.get_user_bypass_codes(user["user_id"])
+    assert len(listed) == 2
+    assert {c["reuse_count"] for c in listed} == {3}
+    assert all(c["user"]["user_id"] == user["user_id"] for c in listed)
+    assert not any(code in json.dumps(listed) for code in codes), "the listing never carries a code"
+
+    assert client.enroll_user("enrolled." + tag, "enrolled." + tag + "@example.com", valid_secs=600) == ""
+    enrolled = client.get_users_by_name("enrolled." + tag)
+    assert [u["email"] for u in enrolled] == ["enrolled." + tag + "@example.com"]
+    with pytest.raises(RuntimeError) as err:
+        client.enroll_user("enrolled." + tag, "again@example.com")
+    assert err.value.status == 400
+
+    with pytest.raises(RuntimeError) as err:
+        client.add_user_group(user["user_id"], "DGNOSUCHGROUP0000000")
+    assert err.value.status == 400
+    with pytest.raises(RuntimeError) as err:
+        client.get_user_phones("DUNOSUCHUSER00000000")
+    assert err.value.status == 404
+    assert client.delete_user_group(user["user_id"], group["group_id"]) == ""
+    assert client.get_user_groups(user["user_id"]) == []

@@ -19,6 +19,31 @@ fun Client.users(pageSize: Long? = null): Flow<User> = flow {
     }
 }
 
+/**
+ * Every group as a cold [Flow], pages of [pageSize] (1..100, default core's 100) fetched only as
+ * the collector asks for more, one crossing into Rust per page.
+ */
+fun Client.groups(pageSize: Long? = null): Flow<Group> = flow {
+    DuoDirectory.installShutdownHook()
+    listGroups(pageSize).use { cursor ->
+        while (true) {
+            val page = cursor.nextPage() ?: break
+            for (group in page) emit(group)
+        }
+    }
+}
+
+/** The groups of user [userId] as a cold [Flow], like [groups]. */
+fun Client.userGroups(userId: String, pageSize: Long? = null): Flow<Group> = flow {
+    DuoDirectory.installShutdownHook()
+    listUserGroups(userId, pageSize).use { cursor ->
+        while (true) {
+            val page = cursor.nextPage() ?: break
+            for (group in page) emit(group)
+        }
+    }
+}
+
 /** Process-wide hooks of the binding. */
 object DuoDirectory {
     private val hook by lazy {

@@ -564,6 +564,24 @@ fileprivate struct FfiConverterString: FfiConverter {
     }
 }
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterData: FfiConverterRustBuffer {
+    typealias SwiftType = Data
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
+        let len: Int32 = try readInt(&buf)
+        return Data(try readBytes(&buf, count: Int(len)))
+    }
+
+    public static func write(_ value: Data, into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value)
+    }
+}
+
 
 
 
@@ -1362,6 +1380,481 @@ public func FfiConverterTypeClient_lower(_ value: Client) -> UInt64 {
 
 
 /**
+ * A WorkOS directory API client (`api.workos.com` unless `host` says otherwise), with the
+ * `Client`'s options, retries and errors.
+ */
+public protocol DirectoryClientProtocol: AnyObject, Sendable {
+    
+    /**
+     * One directory; `DuoException.NotFound` when there is none.
+     */
+    func getDirectory(directoryId: String) async throws  -> Directory
+    
+    /**
+     * One directory group; `DuoException.NotFound` when there is none.
+     */
+    func getGroup(groupId: String) async throws  -> DirectoryGroup
+    
+    /**
+     * One directory user; `DuoException.NotFound` when there is none.
+     */
+    func getUser(userId: String) async throws  -> DirectoryUser
+    
+    /**
+     * Directories, page by page on demand. Sends nothing yet.
+     */
+    func listDirectories(query: DirectoryQuery?) throws  -> DirectoryCursor
+    
+    /**
+     * Events from the Events API, oldest first after `after`; the cursor's `resumeAfter()` is
+     * the next cursor to store.
+     */
+    func listEvents(query: EventQuery?) throws  -> DirectoryCursor
+    
+    /**
+     * Directory groups, page by page on demand. Sends nothing yet.
+     */
+    func listGroups(query: GroupQuery?) throws  -> DirectoryCursor
+    
+    /**
+     * Directory users, page by page on demand. Sends nothing yet.
+     */
+    func listUsers(query: UserQuery?) throws  -> DirectoryCursor
+    
+}
+/**
+ * A WorkOS directory API client (`api.workos.com` unless `host` says otherwise), with the
+ * `Client`'s options, retries and errors.
+ */
+open class DirectoryClient: DirectoryClientProtocol, @unchecked Sendable, CustomStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_duo_directory_uniffi_fn_clone_directoryclient(self.handle, $0) }
+    }
+    /**
+     * Builds a client (validating every setting); sends nothing. `host` defaults to `api.workos.com`.
+     */
+public convenience init(apiKey: String, host: String? = nil, options: ClientOptions? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_constructor_directoryclient_new(
+        FfiConverterString.lower(apiKey),
+        FfiConverterOptionString.lower(host),
+        FfiConverterOptionTypeClientOptions.lower(options),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_duo_directory_uniffi_fn_free_directoryclient(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * One directory; `DuoException.NotFound` when there is none.
+     */
+open func getDirectory(directoryId: String)async throws  -> Directory  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_directoryclient_get_directory(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(directoryId)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDirectory_lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * One directory group; `DuoException.NotFound` when there is none.
+     */
+open func getGroup(groupId: String)async throws  -> DirectoryGroup  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_directoryclient_get_group(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(groupId)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDirectoryGroup_lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * One directory user; `DuoException.NotFound` when there is none.
+     */
+open func getUser(userId: String)async throws  -> DirectoryUser  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_directoryclient_get_user(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(userId)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDirectoryUser_lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * Directories, page by page on demand. Sends nothing yet.
+     */
+open func listDirectories(query: DirectoryQuery? = nil)throws  -> DirectoryCursor  {
+    return try  FfiConverterTypeDirectoryCursor_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_directoryclient_list_directories(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeDirectoryQuery.lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Events from the Events API, oldest first after `after`; the cursor's `resumeAfter()` is
+     * the next cursor to store.
+     */
+open func listEvents(query: EventQuery? = nil)throws  -> DirectoryCursor  {
+    return try  FfiConverterTypeDirectoryCursor_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_directoryclient_list_events(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeEventQuery.lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Directory groups, page by page on demand. Sends nothing yet.
+     */
+open func listGroups(query: GroupQuery? = nil)throws  -> DirectoryCursor  {
+    return try  FfiConverterTypeDirectoryCursor_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_directoryclient_list_groups(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeGroupQuery.lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Directory users, page by page on demand. Sends nothing yet.
+     */
+open func listUsers(query: UserQuery? = nil)throws  -> DirectoryCursor  {
+    return try  FfiConverterTypeDirectoryCursor_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_directoryclient_list_users(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeUserQuery.lower(query),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_directoryclient_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDirectoryClient: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = DirectoryClient
+
+    public static func lift(_ handle: UInt64) throws -> DirectoryClient {
+        return DirectoryClient(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: DirectoryClient) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DirectoryClient {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: DirectoryClient, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDirectoryClient_lift(_ handle: UInt64) throws -> DirectoryClient {
+    return try FfiConverterTypeDirectoryClient.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDirectoryClient_lower(_ value: DirectoryClient) -> UInt64 {
+    return FfiConverterTypeDirectoryClient.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A directory list: `nextPage()` crosses into Rust once per page (Kotlin's `Flow` helpers hand
+ * the page out); cancelling a `nextPage()` cancels its request.
+ */
+public protocol DirectoryCursorProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page (fetched now), or null after the last one.
+     */
+    func nextPage() async throws  -> [DirectoryItem]?
+    
+    /**
+     * The id of the last object handed out (else the `after` given): store it and pass it as
+     * `after` to resume (the Events API's cursor).
+     */
+    func resumeAfter() async  -> String?
+    
+    /**
+     * Ends the listing: later `nextPage()` calls return null.
+     */
+    func stop() async 
+    
+}
+/**
+ * A directory list: `nextPage()` crosses into Rust once per page (Kotlin's `Flow` helpers hand
+ * the page out); cancelling a `nextPage()` cancels its request.
+ */
+open class DirectoryCursor: DirectoryCursorProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_duo_directory_uniffi_fn_clone_directorycursor(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_duo_directory_uniffi_fn_free_directorycursor(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page (fetched now), or null after the last one.
+     */
+open func nextPage()async throws  -> [DirectoryItem]?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_directorycursor_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionSequenceTypeDirectoryItem.lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * The id of the last object handed out (else the `after` given): store it and pass it as
+     * `after` to resume (the Events API's cursor).
+     */
+open func resumeAfter()async  -> String?  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_directorycursor_resume_after(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionString.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
+     * Ends the listing: later `nextPage()` calls return null.
+     */
+open func stop()async   {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_directorycursor_stop(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_void,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_void,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: nil
+            
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDirectoryCursor: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = DirectoryCursor
+
+    public static func lift(_ handle: UInt64) throws -> DirectoryCursor {
+        return DirectoryCursor(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: DirectoryCursor) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DirectoryCursor {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: DirectoryCursor, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDirectoryCursor_lift(_ handle: UInt64) throws -> DirectoryCursor {
+    return try FfiConverterTypeDirectoryCursor.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDirectoryCursor_lower(_ value: DirectoryCursor) -> UInt64 {
+    return FfiConverterTypeDirectoryCursor.lower(value)
+}
+
+
+
+
+
+
+/**
  * A local Duo-compatible Admin API server for tests, in this process on `localhost` and a free
  * port. It verifies every signature as Duo does and can inject faults. `shutdown()` (or Kotlin's
  * `close()`/`use {}`, Swift's `deinit`) stops it.
@@ -1405,6 +1898,21 @@ public protocol EmulatorProtocol: AnyObject, Sendable {
     func client(options: ClientOptions?) throws  -> Client
     
     /**
+     * The key directory API clients must send (`Authorization: Bearer`).
+     */
+    func directoryApiKey() throws  -> String
+    
+    /**
+     * A `DirectoryClient` for this emulator's directory API (its CA pinned); the `Client`'s options.
+     */
+    func directoryClient(options: ClientOptions?) throws  -> DirectoryClient
+    
+    /**
+     * The users of a directory, or null when there is no such directory.
+     */
+    func directoryUsers(directoryKey: String) throws  -> [DirectoryUser]?
+    
+    /**
      * Appends `count` realistic generated users.
      */
     func generateUsers(count: Int64, seed: Int64) throws 
@@ -1429,6 +1937,12 @@ public protocol EmulatorProtocol: AnyObject, Sendable {
      * The port served.
      */
     func port() throws  -> Int64
+    
+    /**
+     * Adds a user to a directory or replaces the one with its `id`: records `dsync.user.created`
+     * or `dsync.user.updated` (with `previous_attributes`) and sends it to the webhook.
+     */
+    func putDirectoryUser(directoryKey: String, user: DirectoryUser) throws 
     
     /**
      * Removes `username` from a directory; true when one was removed.
@@ -1461,6 +1975,11 @@ public protocol EmulatorProtocol: AnyObject, Sendable {
     func setRateLimit(rps: Double?) throws 
     
     /**
+     * POSTs every later directory event to `url`, signed with `secret` (null stops).
+     */
+    func setWebhook(url: String?, secret: String) throws 
+    
+    /**
      * Stops the server and removes its CA file; idempotent.
      */
     func shutdown() 
@@ -1484,6 +2003,11 @@ public protocol EmulatorProtocol: AnyObject, Sendable {
      * Every user, in listing order.
      */
     func users() throws  -> [User]
+    
+    /**
+     * The HTTP status of each webhook POST so far, by event id (0 when the POST failed), in order.
+     */
+    func webhookDeliveries() throws  -> [WebhookDelivery]
     
 }
 /**
@@ -1642,6 +2166,44 @@ open func client(options: ClientOptions? = nil)throws  -> Client  {
 }
     
     /**
+     * The key directory API clients must send (`Authorization: Bearer`).
+     */
+open func directoryApiKey()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_emulator_directory_api_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A `DirectoryClient` for this emulator's directory API (its CA pinned); the `Client`'s options.
+     */
+open func directoryClient(options: ClientOptions? = nil)throws  -> DirectoryClient  {
+    return try  FfiConverterTypeDirectoryClient_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_emulator_directory_client(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeClientOptions.lower(options),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The users of a directory, or null when there is no such directory.
+     */
+open func directoryUsers(directoryKey: String)throws  -> [DirectoryUser]?  {
+    return try  FfiConverterOptionSequenceTypeDirectoryUser.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_emulator_directory_users(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(directoryKey),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Appends `count` realistic generated users.
      */
 open func generateUsers(count: Int64, seed: Int64 = Int64(42))throws   {try rustCallWithError(FfiConverterTypeDuoError_lift) {
@@ -1705,6 +2267,20 @@ open func port()throws  -> Int64  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Adds a user to a directory or replaces the one with its `id`: records `dsync.user.created`
+     * or `dsync.user.updated` (with `previous_attributes`) and sends it to the webhook.
+     */
+open func putDirectoryUser(directoryKey: String, user: DirectoryUser)throws   {try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_emulator_put_directory_user(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(directoryKey),
+        FfiConverterTypeDirectoryUser_lower(user),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -1782,6 +2358,19 @@ open func setRateLimit(rps: Double?)throws   {try rustCallWithError(FfiConverter
 }
     
     /**
+     * POSTs every later directory event to `url`, signed with `secret` (null stops).
+     */
+open func setWebhook(url: String?, secret: String = "")throws   {try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_emulator_set_webhook(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionString.lower(url),
+        FfiConverterString.lower(secret),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * Stops the server and removes its CA file; idempotent.
      */
 open func shutdown()  {try! rustCall() {
@@ -1836,6 +2425,18 @@ open func users()throws  -> [User]  {
     return try  FfiConverterSequenceTypeUser.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
         uniffiCallStatus in
     uniffi_duo_directory_uniffi_fn_method_emulator_users(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The HTTP status of each webhook POST so far, by event id (0 when the POST failed), in order.
+     */
+open func webhookDeliveries()throws  -> [WebhookDelivery]  {
+    return try  FfiConverterSequenceTypeWebhookDelivery.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_emulator_webhook_deliveries(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -2994,6 +3595,345 @@ public func FfiConverterTypeClientOptions_lower(_ value: ClientOptions) -> RustB
 
 
 /**
+ * A directory (one connection to a provider). `directory_type` (JSON `type`) and `state` keep any value.
+ */
+public struct Directory: Equatable, Hashable {
+    /**
+     * Always `directory` (JSON `object`).
+     */
+    public var obj: String
+    /**
+     * Unique identifier.
+     */
+    public var id: String
+    /**
+     * The organization the directory belongs to.
+     */
+    public var organizationId: String?
+    /**
+     * Stable external key.
+     */
+    public var externalKey: String?
+    /**
+     * Provider type (`okta scim v2.0`, ...), verbatim (JSON `type`).
+     */
+    public var directoryType: String?
+    /**
+     * `linked`/`unlinked`/... (REST) or `active`/`inactive` (events), verbatim.
+     */
+    public var state: String?
+    /**
+     * True for `linked` or `active`.
+     */
+    public var isActive: Bool
+    /**
+     * Display name.
+     */
+    public var name: String?
+    /**
+     * Deprecated primary domain.
+     */
+    public var domain: String?
+    /**
+     * Creation timestamp (ISO 8601).
+     */
+    public var createdAt: String?
+    /**
+     * Last update timestamp (ISO 8601).
+     */
+    public var updatedAt: String?
+    /**
+     * Members this version does not model (`domains`, `metadata`, ...), as a JSON object.
+     */
+    public var extra: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Always `directory` (JSON `object`).
+         */obj: String, 
+        /**
+         * Unique identifier.
+         */id: String, 
+        /**
+         * The organization the directory belongs to.
+         */organizationId: String?, 
+        /**
+         * Stable external key.
+         */externalKey: String?, 
+        /**
+         * Provider type (`okta scim v2.0`, ...), verbatim (JSON `type`).
+         */directoryType: String?, 
+        /**
+         * `linked`/`unlinked`/... (REST) or `active`/`inactive` (events), verbatim.
+         */state: String?, 
+        /**
+         * True for `linked` or `active`.
+         */isActive: Bool, 
+        /**
+         * Display name.
+         */name: String?, 
+        /**
+         * Deprecated primary domain.
+         */domain: String?, 
+        /**
+         * Creation timestamp (ISO 8601).
+         */createdAt: String?, 
+        /**
+         * Last update timestamp (ISO 8601).
+         */updatedAt: String?, 
+        /**
+         * Members this version does not model (`domains`, `metadata`, ...), as a JSON object.
+         */extra: String) {
+        self.obj = obj
+        self.id = id
+        self.organizationId = organizationId
+        self.externalKey = externalKey
+        self.directoryType = directoryType
+        self.state = state
+        self.isActive = isActive
+        self.name = name
+        self.domain = domain
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Directory: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDirectory: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Directory {
+        return
+            try Directory(
+                obj: FfiConverterString.read(from: &buf), 
+                id: FfiConverterString.read(from: &buf), 
+                organizationId: FfiConverterOptionString.read(from: &buf), 
+                externalKey: FfiConverterOptionString.read(from: &buf), 
+                directoryType: FfiConverterOptionString.read(from: &buf), 
+                state: FfiConverterOptionString.read(from: &buf), 
+                isActive: FfiConverterBool.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                domain: FfiConverterOptionString.read(from: &buf), 
+                createdAt: FfiConverterOptionString.read(from: &buf), 
+                updatedAt: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Directory, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.obj, into: &buf)
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.organizationId, into: &buf)
+        FfiConverterOptionString.write(value.externalKey, into: &buf)
+        FfiConverterOptionString.write(value.directoryType, into: &buf)
+        FfiConverterOptionString.write(value.state, into: &buf)
+        FfiConverterBool.write(value.isActive, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.domain, into: &buf)
+        FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterOptionString.write(value.updatedAt, into: &buf)
+        FfiConverterString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDirectory_lift(_ buf: RustBuffer) throws -> Directory {
+    return try FfiConverterTypeDirectory.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDirectory_lower(_ value: Directory) -> RustBuffer {
+    return FfiConverterTypeDirectory.lower(value)
+}
+
+
+/**
+ * A directory event (a verified webhook, or one from the Events API): `kind` from its name, the
+ * typed object it carries, `previousAttributesJson` on updates, and the `data` as sent.
+ */
+public struct DirectoryEvent: Equatable, Hashable {
+    /**
+     * Event id; dedupe on it.
+     */
+    public var id: String
+    /**
+     * The event's name as sent (`dsync.user.updated`).
+     */
+    public var event: String
+    /**
+     * The kind, from the name.
+     */
+    public var kind: EventKind
+    /**
+     * When the event happened (ISO 8601).
+     */
+    public var createdAt: String?
+    /**
+     * The directory, for `dsync.activated` / `dsync.deleted`.
+     */
+    public var directory: Directory?
+    /**
+     * The user, for `dsync.user.*` and `dsync.group.user_*`.
+     */
+    public var user: DirectoryUser?
+    /**
+     * The group, for `dsync.group.*`.
+     */
+    public var group: DirectoryGroup?
+    /**
+     * The token, for `dsync.token.*`.
+     */
+    public var token: DirectoryToken?
+    /**
+     * The directory concerned, when the event names one.
+     */
+    public var directoryId: String?
+    /**
+     * For updates: the changed attributes with their earlier values, as a JSON object.
+     */
+    public var previousAttributesJson: String?
+    /**
+     * The `data` member as sent, as JSON.
+     */
+    public var dataJson: String
+    /**
+     * The whole event as JSON, as it was read.
+     */
+    public var json: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Event id; dedupe on it.
+         */id: String, 
+        /**
+         * The event's name as sent (`dsync.user.updated`).
+         */event: String, 
+        /**
+         * The kind, from the name.
+         */kind: EventKind, 
+        /**
+         * When the event happened (ISO 8601).
+         */createdAt: String?, 
+        /**
+         * The directory, for `dsync.activated` / `dsync.deleted`.
+         */directory: Directory?, 
+        /**
+         * The user, for `dsync.user.*` and `dsync.group.user_*`.
+         */user: DirectoryUser?, 
+        /**
+         * The group, for `dsync.group.*`.
+         */group: DirectoryGroup?, 
+        /**
+         * The token, for `dsync.token.*`.
+         */token: DirectoryToken?, 
+        /**
+         * The directory concerned, when the event names one.
+         */directoryId: String?, 
+        /**
+         * For updates: the changed attributes with their earlier values, as a JSON object.
+         */previousAttributesJson: String?, 
+        /**
+         * The `data` member as sent, as JSON.
+         */dataJson: String, 
+        /**
+         * The whole event as JSON, as it was read.
+         */json: String) {
+        self.id = id
+        self.event = event
+        self.kind = kind
+        self.createdAt = createdAt
+        self.directory = directory
+        self.user = user
+        self.group = group
+        self.token = token
+        self.directoryId = directoryId
+        self.previousAttributesJson = previousAttributesJson
+        self.dataJson = dataJson
+        self.json = json
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DirectoryEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDirectoryEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DirectoryEvent {
+        return
+            try DirectoryEvent(
+                id: FfiConverterString.read(from: &buf), 
+                event: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeEventKind.read(from: &buf), 
+                createdAt: FfiConverterOptionString.read(from: &buf), 
+                directory: FfiConverterOptionTypeDirectory.read(from: &buf), 
+                user: FfiConverterOptionTypeDirectoryUser.read(from: &buf), 
+                group: FfiConverterOptionTypeDirectoryGroup.read(from: &buf), 
+                token: FfiConverterOptionTypeDirectoryToken.read(from: &buf), 
+                directoryId: FfiConverterOptionString.read(from: &buf), 
+                previousAttributesJson: FfiConverterOptionString.read(from: &buf), 
+                dataJson: FfiConverterString.read(from: &buf), 
+                json: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DirectoryEvent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.event, into: &buf)
+        FfiConverterTypeEventKind.write(value.kind, into: &buf)
+        FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterOptionTypeDirectory.write(value.directory, into: &buf)
+        FfiConverterOptionTypeDirectoryUser.write(value.user, into: &buf)
+        FfiConverterOptionTypeDirectoryGroup.write(value.group, into: &buf)
+        FfiConverterOptionTypeDirectoryToken.write(value.token, into: &buf)
+        FfiConverterOptionString.write(value.directoryId, into: &buf)
+        FfiConverterOptionString.write(value.previousAttributesJson, into: &buf)
+        FfiConverterString.write(value.dataJson, into: &buf)
+        FfiConverterString.write(value.json, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDirectoryEvent_lift(_ buf: RustBuffer) throws -> DirectoryEvent {
+    return try FfiConverterTypeDirectoryEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDirectoryEvent_lower(_ value: DirectoryEvent) -> RustBuffer {
+    return FfiConverterTypeDirectoryEvent.lower(value)
+}
+
+
+/**
  * A directory group as embedded in a directory user.
  */
 public struct DirectoryGroup: Equatable, Hashable {
@@ -3133,6 +4073,115 @@ public func FfiConverterTypeDirectoryGroup_lower(_ value: DirectoryGroup) -> Rus
 
 
 /**
+ * `listDirectories` filters and paging.
+ */
+public struct DirectoryQuery: Equatable, Hashable {
+    /**
+     * Only this organization's directories.
+     */
+    public var organizationId: String?
+    /**
+     * Directories whose name contains this.
+     */
+    public var search: String?
+    /**
+     * Objects per page, 1..100.
+     */
+    public var limit: Int64?
+    /**
+     * Start before this id.
+     */
+    public var before: String?
+    /**
+     * Start after this id.
+     */
+    public var after: String?
+    /**
+     * `asc`, `desc` or `normal`.
+     */
+    public var order: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Only this organization's directories.
+         */organizationId: String? = nil, 
+        /**
+         * Directories whose name contains this.
+         */search: String? = nil, 
+        /**
+         * Objects per page, 1..100.
+         */limit: Int64? = nil, 
+        /**
+         * Start before this id.
+         */before: String? = nil, 
+        /**
+         * Start after this id.
+         */after: String? = nil, 
+        /**
+         * `asc`, `desc` or `normal`.
+         */order: String? = nil) {
+        self.organizationId = organizationId
+        self.search = search
+        self.limit = limit
+        self.before = before
+        self.after = after
+        self.order = order
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DirectoryQuery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDirectoryQuery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DirectoryQuery {
+        return
+            try DirectoryQuery(
+                organizationId: FfiConverterOptionString.read(from: &buf), 
+                search: FfiConverterOptionString.read(from: &buf), 
+                limit: FfiConverterOptionInt64.read(from: &buf), 
+                before: FfiConverterOptionString.read(from: &buf), 
+                after: FfiConverterOptionString.read(from: &buf), 
+                order: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DirectoryQuery, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.organizationId, into: &buf)
+        FfiConverterOptionString.write(value.search, into: &buf)
+        FfiConverterOptionInt64.write(value.limit, into: &buf)
+        FfiConverterOptionString.write(value.before, into: &buf)
+        FfiConverterOptionString.write(value.after, into: &buf)
+        FfiConverterOptionString.write(value.order, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDirectoryQuery_lift(_ buf: RustBuffer) throws -> DirectoryQuery {
+    return try FfiConverterTypeDirectoryQuery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDirectoryQuery_lower(_ value: DirectoryQuery) -> RustBuffer {
+    return FfiConverterTypeDirectoryQuery.lower(value)
+}
+
+
+/**
  * A directory user's role.
  */
 public struct DirectoryRole: Equatable, Hashable {
@@ -3188,6 +4237,115 @@ public func FfiConverterTypeDirectoryRole_lift(_ buf: RustBuffer) throws -> Dire
 #endif
 public func FfiConverterTypeDirectoryRole_lower(_ value: DirectoryRole) -> RustBuffer {
     return FfiConverterTypeDirectoryRole.lower(value)
+}
+
+
+/**
+ * A directory's SCIM token, as `dsync.token.*` events report it.
+ */
+public struct DirectoryToken: Equatable, Hashable {
+    /**
+     * Unique identifier.
+     */
+    public var id: String
+    /**
+     * The directory the token belongs to.
+     */
+    public var directoryId: String?
+    /**
+     * The organization of the directory.
+     */
+    public var organizationId: String?
+    /**
+     * The last characters of the token.
+     */
+    public var tokenSuffix: String?
+    /**
+     * Creation timestamp (ISO 8601).
+     */
+    public var createdAt: String?
+    /**
+     * Members this version does not model, as a JSON object.
+     */
+    public var extra: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Unique identifier.
+         */id: String, 
+        /**
+         * The directory the token belongs to.
+         */directoryId: String?, 
+        /**
+         * The organization of the directory.
+         */organizationId: String?, 
+        /**
+         * The last characters of the token.
+         */tokenSuffix: String?, 
+        /**
+         * Creation timestamp (ISO 8601).
+         */createdAt: String?, 
+        /**
+         * Members this version does not model, as a JSON object.
+         */extra: String) {
+        self.id = id
+        self.directoryId = directoryId
+        self.organizationId = organizationId
+        self.tokenSuffix = tokenSuffix
+        self.createdAt = createdAt
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DirectoryToken: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDirectoryToken: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DirectoryToken {
+        return
+            try DirectoryToken(
+                id: FfiConverterString.read(from: &buf), 
+                directoryId: FfiConverterOptionString.read(from: &buf), 
+                organizationId: FfiConverterOptionString.read(from: &buf), 
+                tokenSuffix: FfiConverterOptionString.read(from: &buf), 
+                createdAt: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DirectoryToken, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.directoryId, into: &buf)
+        FfiConverterOptionString.write(value.organizationId, into: &buf)
+        FfiConverterOptionString.write(value.tokenSuffix, into: &buf)
+        FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDirectoryToken_lift(_ buf: RustBuffer) throws -> DirectoryToken {
+    return try FfiConverterTypeDirectoryToken.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDirectoryToken_lower(_ value: DirectoryToken) -> RustBuffer {
+    return FfiConverterTypeDirectoryToken.lower(value)
 }
 
 
@@ -3603,6 +4761,115 @@ public func FfiConverterTypeEmulatorOptions_lower(_ value: EmulatorOptions) -> R
 
 
 /**
+ * `listEvents` filters; `after` is the stored cursor (the id of the last event processed).
+ */
+public struct EventQuery: Equatable, Hashable {
+    /**
+     * Event names (empty: every `dsync.*` event).
+     */
+    public var events: [String]
+    /**
+     * Only this organization's events.
+     */
+    public var organizationId: String?
+    /**
+     * Events from this time on (ISO 8601).
+     */
+    public var rangeStart: String?
+    /**
+     * Events up to this time (ISO 8601).
+     */
+    public var rangeEnd: String?
+    /**
+     * Objects per page, 1..100.
+     */
+    public var limit: Int64?
+    /**
+     * Start after this event id.
+     */
+    public var after: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Event names (empty: every `dsync.*` event).
+         */events: [String] = [], 
+        /**
+         * Only this organization's events.
+         */organizationId: String? = nil, 
+        /**
+         * Events from this time on (ISO 8601).
+         */rangeStart: String? = nil, 
+        /**
+         * Events up to this time (ISO 8601).
+         */rangeEnd: String? = nil, 
+        /**
+         * Objects per page, 1..100.
+         */limit: Int64? = nil, 
+        /**
+         * Start after this event id.
+         */after: String? = nil) {
+        self.events = events
+        self.organizationId = organizationId
+        self.rangeStart = rangeStart
+        self.rangeEnd = rangeEnd
+        self.limit = limit
+        self.after = after
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EventQuery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventQuery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventQuery {
+        return
+            try EventQuery(
+                events: FfiConverterSequenceString.read(from: &buf), 
+                organizationId: FfiConverterOptionString.read(from: &buf), 
+                rangeStart: FfiConverterOptionString.read(from: &buf), 
+                rangeEnd: FfiConverterOptionString.read(from: &buf), 
+                limit: FfiConverterOptionInt64.read(from: &buf), 
+                after: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EventQuery, into buf: inout [UInt8]) {
+        FfiConverterSequenceString.write(value.events, into: &buf)
+        FfiConverterOptionString.write(value.organizationId, into: &buf)
+        FfiConverterOptionString.write(value.rangeStart, into: &buf)
+        FfiConverterOptionString.write(value.rangeEnd, into: &buf)
+        FfiConverterOptionInt64.write(value.limit, into: &buf)
+        FfiConverterOptionString.write(value.after, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventQuery_lift(_ buf: RustBuffer) throws -> EventQuery {
+    return try FfiConverterTypeEventQuery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventQuery_lower(_ value: EventQuery) -> RustBuffer {
+    return FfiConverterTypeEventQuery.lower(value)
+}
+
+
+/**
  * A group as embedded in a user.
  */
 public struct Group: Equatable, Hashable {
@@ -3738,6 +5005,115 @@ public func FfiConverterTypeGroup_lift(_ buf: RustBuffer) throws -> Group {
 #endif
 public func FfiConverterTypeGroup_lower(_ value: Group) -> RustBuffer {
     return FfiConverterTypeGroup.lower(value)
+}
+
+
+/**
+ * `listGroups` filters and paging.
+ */
+public struct GroupQuery: Equatable, Hashable {
+    /**
+     * Only this directory's groups.
+     */
+    public var directory: String?
+    /**
+     * Only the groups of this directory user.
+     */
+    public var user: String?
+    /**
+     * Objects per page, 1..100.
+     */
+    public var limit: Int64?
+    /**
+     * Start before this id.
+     */
+    public var before: String?
+    /**
+     * Start after this id.
+     */
+    public var after: String?
+    /**
+     * `asc`, `desc` or `normal`.
+     */
+    public var order: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Only this directory's groups.
+         */directory: String? = nil, 
+        /**
+         * Only the groups of this directory user.
+         */user: String? = nil, 
+        /**
+         * Objects per page, 1..100.
+         */limit: Int64? = nil, 
+        /**
+         * Start before this id.
+         */before: String? = nil, 
+        /**
+         * Start after this id.
+         */after: String? = nil, 
+        /**
+         * `asc`, `desc` or `normal`.
+         */order: String? = nil) {
+        self.directory = directory
+        self.user = user
+        self.limit = limit
+        self.before = before
+        self.after = after
+        self.order = order
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GroupQuery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGroupQuery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GroupQuery {
+        return
+            try GroupQuery(
+                directory: FfiConverterOptionString.read(from: &buf), 
+                user: FfiConverterOptionString.read(from: &buf), 
+                limit: FfiConverterOptionInt64.read(from: &buf), 
+                before: FfiConverterOptionString.read(from: &buf), 
+                after: FfiConverterOptionString.read(from: &buf), 
+                order: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GroupQuery, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.directory, into: &buf)
+        FfiConverterOptionString.write(value.user, into: &buf)
+        FfiConverterOptionInt64.write(value.limit, into: &buf)
+        FfiConverterOptionString.write(value.before, into: &buf)
+        FfiConverterOptionString.write(value.after, into: &buf)
+        FfiConverterOptionString.write(value.order, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGroupQuery_lift(_ buf: RustBuffer) throws -> GroupQuery {
+    return try FfiConverterTypeGroupQuery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGroupQuery_lower(_ value: GroupQuery) -> RustBuffer {
+    return FfiConverterTypeGroupQuery.lower(value)
 }
 
 
@@ -4959,6 +6335,135 @@ public func FfiConverterTypeUserFields_lower(_ value: UserFields) -> RustBuffer 
 
 
 /**
+ * `listUsers` filters and paging (`idpId` and `email` need `directory`).
+ */
+public struct UserQuery: Equatable, Hashable {
+    /**
+     * Only this directory's users.
+     */
+    public var directory: String?
+    /**
+     * Only this group's members.
+     */
+    public var group: String?
+    /**
+     * The user with this provider id.
+     */
+    public var idpId: String?
+    /**
+     * Users with this primary email.
+     */
+    public var email: String?
+    /**
+     * Objects per page, 1..100.
+     */
+    public var limit: Int64?
+    /**
+     * Start before this id.
+     */
+    public var before: String?
+    /**
+     * Start after this id.
+     */
+    public var after: String?
+    /**
+     * `asc`, `desc` or `normal`.
+     */
+    public var order: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Only this directory's users.
+         */directory: String? = nil, 
+        /**
+         * Only this group's members.
+         */group: String? = nil, 
+        /**
+         * The user with this provider id.
+         */idpId: String? = nil, 
+        /**
+         * Users with this primary email.
+         */email: String? = nil, 
+        /**
+         * Objects per page, 1..100.
+         */limit: Int64? = nil, 
+        /**
+         * Start before this id.
+         */before: String? = nil, 
+        /**
+         * Start after this id.
+         */after: String? = nil, 
+        /**
+         * `asc`, `desc` or `normal`.
+         */order: String? = nil) {
+        self.directory = directory
+        self.group = group
+        self.idpId = idpId
+        self.email = email
+        self.limit = limit
+        self.before = before
+        self.after = after
+        self.order = order
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UserQuery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUserQuery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UserQuery {
+        return
+            try UserQuery(
+                directory: FfiConverterOptionString.read(from: &buf), 
+                group: FfiConverterOptionString.read(from: &buf), 
+                idpId: FfiConverterOptionString.read(from: &buf), 
+                email: FfiConverterOptionString.read(from: &buf), 
+                limit: FfiConverterOptionInt64.read(from: &buf), 
+                before: FfiConverterOptionString.read(from: &buf), 
+                after: FfiConverterOptionString.read(from: &buf), 
+                order: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UserQuery, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.directory, into: &buf)
+        FfiConverterOptionString.write(value.group, into: &buf)
+        FfiConverterOptionString.write(value.idpId, into: &buf)
+        FfiConverterOptionString.write(value.email, into: &buf)
+        FfiConverterOptionInt64.write(value.limit, into: &buf)
+        FfiConverterOptionString.write(value.before, into: &buf)
+        FfiConverterOptionString.write(value.after, into: &buf)
+        FfiConverterOptionString.write(value.order, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUserQuery_lift(_ buf: RustBuffer) throws -> UserQuery {
+    return try FfiConverterTypeUserQuery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUserQuery_lower(_ value: UserQuery) -> RustBuffer {
+    return FfiConverterTypeUserQuery.lower(value)
+}
+
+
+/**
  * A WebAuthn credential as embedded in a user.
  */
 public struct WebauthnCredential: Equatable, Hashable {
@@ -5058,9 +6563,197 @@ public func FfiConverterTypeWebauthnCredential_lower(_ value: WebauthnCredential
 
 
 /**
+ * One webhook POST the emulator made.
+ */
+public struct WebhookDelivery: Equatable, Hashable {
+    /**
+     * The event sent.
+     */
+    public var eventId: String
+    /**
+     * The HTTP status answered (0 when the POST failed).
+     */
+    public var status: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The event sent.
+         */eventId: String, 
+        /**
+         * The HTTP status answered (0 when the POST failed).
+         */status: Int64) {
+        self.eventId = eventId
+        self.status = status
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WebhookDelivery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWebhookDelivery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WebhookDelivery {
+        return
+            try WebhookDelivery(
+                eventId: FfiConverterString.read(from: &buf), 
+                status: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WebhookDelivery, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.eventId, into: &buf)
+        FfiConverterInt64.write(value.status, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWebhookDelivery_lift(_ buf: RustBuffer) throws -> WebhookDelivery {
+    return try FfiConverterTypeWebhookDelivery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWebhookDelivery_lower(_ value: WebhookDelivery) -> RustBuffer {
+    return FfiConverterTypeWebhookDelivery.lower(value)
+}
+
+
+/**
+ * One object of a directory list.
+ */
+
+public enum DirectoryItem: Equatable, Hashable {
+    
+    /**
+     * From `listDirectories`.
+     */
+    case directory(
+        /**
+         * The directory.
+         */directory: Directory
+    )
+    /**
+     * From `listUsers`.
+     */
+    case user(
+        /**
+         * The user.
+         */user: DirectoryUser
+    )
+    /**
+     * From `listGroups`.
+     */
+    case group(
+        /**
+         * The group.
+         */group: DirectoryGroup
+    )
+    /**
+     * From `listEvents`.
+     */
+    case event(
+        /**
+         * The event.
+         */event: DirectoryEvent
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DirectoryItem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDirectoryItem: FfiConverterRustBuffer {
+    typealias SwiftType = DirectoryItem
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DirectoryItem {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .directory(directory: try FfiConverterTypeDirectory.read(from: &buf)
+        )
+        
+        case 2: return .user(user: try FfiConverterTypeDirectoryUser.read(from: &buf)
+        )
+        
+        case 3: return .group(group: try FfiConverterTypeDirectoryGroup.read(from: &buf)
+        )
+        
+        case 4: return .event(event: try FfiConverterTypeDirectoryEvent.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DirectoryItem, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .directory(directory):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeDirectory.write(directory, into: &buf)
+            
+        
+        case let .user(user):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeDirectoryUser.write(user, into: &buf)
+            
+        
+        case let .group(group):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeDirectoryGroup.write(group, into: &buf)
+            
+        
+        case let .event(event):
+            writeInt(&buf, Int32(4))
+            FfiConverterTypeDirectoryEvent.write(event, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDirectoryItem_lift(_ buf: RustBuffer) throws -> DirectoryItem {
+    return try FfiConverterTypeDirectoryItem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDirectoryItem_lower(_ value: DirectoryItem) -> RustBuffer {
+    return FfiConverterTypeDirectoryItem.lower(value)
+}
+
+
+
+/**
  * Every failure of this library, one variant per kind of core error. Every variant has `kind`
  * (core's stable code: `api_error`, `not_found`, `unauthorized`, `rate_limited`,
- * `invalid_input`, `transport`, `timeout`, `decode`, `internal`) and `text` (the description).
+ * `invalid_input`, `transport`, `timeout`, `decode`, `webhook_verification`, `internal`) and `text` (the description).
  * Duo answers add `status` (HTTP), `code` (Duo's five-digit code), `duo_message`,
  * `message_detail`, `attempts` (requests sent) and `diagnosis` (likely cause of a refused
  * signature); `field`/`reason` name a rejected argument or JSON member; `sent` says whether a
@@ -5111,6 +6804,12 @@ enum DuoError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      * A document could not be read (malformed JSON, a wrong type, a missing field).
      */
     case Decode(kind: String, text: String, field: String, reason: String, line: Int64, column: Int64, excerpt: String?
+    )
+    /**
+     * A webhook failed verification (`reason`: `missing_header`, `malformed_header`,
+     * `timestamp_outside_tolerance`, `signature_mismatch`); never holds the secret.
+     */
+    case WebhookVerification(kind: String, text: String, reason: String, detail: String
     )
     /**
      * A bug in this library (a caught panic, for example), or the process is exiting.
@@ -5213,7 +6912,13 @@ public struct FfiConverterTypeDuoError: FfiConverterRustBuffer {
             column: try FfiConverterInt64.read(from: &buf), 
             excerpt: try FfiConverterOptionString.read(from: &buf)
             )
-        case 9: return .Internal(
+        case 9: return .WebhookVerification(
+            kind: try FfiConverterString.read(from: &buf), 
+            text: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 10: return .Internal(
             kind: try FfiConverterString.read(from: &buf), 
             text: try FfiConverterString.read(from: &buf)
             )
@@ -5312,8 +7017,16 @@ public struct FfiConverterTypeDuoError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(excerpt, into: &buf)
             
         
-        case let .Internal(kind,text):
+        case let .WebhookVerification(kind,text,reason,detail):
             writeInt(&buf, Int32(9))
+            FfiConverterString.write(kind, into: &buf)
+            FfiConverterString.write(text, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .Internal(kind,text):
+            writeInt(&buf, Int32(10))
             FfiConverterString.write(kind, into: &buf)
             FfiConverterString.write(text, into: &buf)
             
@@ -5335,6 +7048,191 @@ public func FfiConverterTypeDuoError_lift(_ buf: RustBuffer) throws -> DuoError 
 public func FfiConverterTypeDuoError_lower(_ value: DuoError) -> RustBuffer {
     return FfiConverterTypeDuoError.lower(value)
 }
+
+
+/**
+ * What an event reports, from its name.
+ */
+
+public enum EventKind: Equatable, Hashable {
+    
+    /**
+     * `dsync.activated`
+     */
+    case directoryActivated
+    /**
+     * `dsync.deleted`
+     */
+    case directoryDeleted
+    /**
+     * `dsync.user.created`
+     */
+    case userCreated
+    /**
+     * `dsync.user.updated`
+     */
+    case userUpdated
+    /**
+     * `dsync.user.deleted`
+     */
+    case userDeleted
+    /**
+     * `dsync.group.created`
+     */
+    case groupCreated
+    /**
+     * `dsync.group.updated`
+     */
+    case groupUpdated
+    /**
+     * `dsync.group.deleted`
+     */
+    case groupDeleted
+    /**
+     * `dsync.group.user_added`
+     */
+    case groupUserAdded
+    /**
+     * `dsync.group.user_removed`
+     */
+    case groupUserRemoved
+    /**
+     * `dsync.token.created`
+     */
+    case tokenCreated
+    /**
+     * `dsync.token.revoked`
+     */
+    case tokenRevoked
+    /**
+     * Any other event: only `dataJson`.
+     */
+    case other
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension EventKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventKind: FfiConverterRustBuffer {
+    typealias SwiftType = EventKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .directoryActivated
+        
+        case 2: return .directoryDeleted
+        
+        case 3: return .userCreated
+        
+        case 4: return .userUpdated
+        
+        case 5: return .userDeleted
+        
+        case 6: return .groupCreated
+        
+        case 7: return .groupUpdated
+        
+        case 8: return .groupDeleted
+        
+        case 9: return .groupUserAdded
+        
+        case 10: return .groupUserRemoved
+        
+        case 11: return .tokenCreated
+        
+        case 12: return .tokenRevoked
+        
+        case 13: return .other
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: EventKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .directoryActivated:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .directoryDeleted:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .userCreated:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .userUpdated:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .userDeleted:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .groupCreated:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .groupUpdated:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .groupDeleted:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .groupUserAdded:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .groupUserRemoved:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .tokenCreated:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .tokenRevoked:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(13))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventKind_lift(_ buf: RustBuffer) throws -> EventKind {
+    return try FfiConverterTypeEventKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventKind_lower(_ value: EventKind) -> RustBuffer {
+    return FfiConverterTypeEventKind.lower(value)
+}
+
 
 
 /**
@@ -5845,6 +7743,78 @@ fileprivate struct FfiConverterOptionTypeClientOptions: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeDirectory: FfiConverterRustBuffer {
+    typealias SwiftType = Directory?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDirectory.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDirectory.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDirectoryGroup: FfiConverterRustBuffer {
+    typealias SwiftType = DirectoryGroup?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDirectoryGroup.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDirectoryGroup.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDirectoryQuery: FfiConverterRustBuffer {
+    typealias SwiftType = DirectoryQuery?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDirectoryQuery.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDirectoryQuery.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeDirectoryRole: FfiConverterRustBuffer {
     typealias SwiftType = DirectoryRole?
 
@@ -5869,6 +7839,54 @@ fileprivate struct FfiConverterOptionTypeDirectoryRole: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeDirectoryToken: FfiConverterRustBuffer {
+    typealias SwiftType = DirectoryToken?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDirectoryToken.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDirectoryToken.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDirectoryUser: FfiConverterRustBuffer {
+    typealias SwiftType = DirectoryUser?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDirectoryUser.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDirectoryUser.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeEmulatorOptions: FfiConverterRustBuffer {
     typealias SwiftType = EmulatorOptions?
 
@@ -5885,6 +7903,54 @@ fileprivate struct FfiConverterOptionTypeEmulatorOptions: FfiConverterRustBuffer
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeEmulatorOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeEventQuery: FfiConverterRustBuffer {
+    typealias SwiftType = EventQuery?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeEventQuery.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeEventQuery.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeGroupQuery: FfiConverterRustBuffer {
+    typealias SwiftType = GroupQuery?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeGroupQuery.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeGroupQuery.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5941,6 +8007,30 @@ fileprivate struct FfiConverterOptionTypeUserFields: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeUserQuery: FfiConverterRustBuffer {
+    typealias SwiftType = UserQuery?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeUserQuery.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeUserQuery.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeLastSeen: FfiConverterRustBuffer {
     typealias SwiftType = LastSeen?
 
@@ -5989,6 +8079,30 @@ fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionSequenceTypeDirectoryUser: FfiConverterRustBuffer {
+    typealias SwiftType = [DirectoryUser]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeDirectoryUser.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeDirectoryUser.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionSequenceTypeGroup: FfiConverterRustBuffer {
     typealias SwiftType = [Group]?
 
@@ -6029,6 +8143,30 @@ fileprivate struct FfiConverterOptionSequenceTypeUser: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterSequenceTypeUser.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceTypeDirectoryItem: FfiConverterRustBuffer {
+    typealias SwiftType = [DirectoryItem]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeDirectoryItem.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeDirectoryItem.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6408,6 +8546,56 @@ fileprivate struct FfiConverterSequenceTypeWebauthnCredential: FfiConverterRustB
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeWebhookDelivery: FfiConverterRustBuffer {
+    typealias SwiftType = [WebhookDelivery]
+
+    public static func write(_ value: [WebhookDelivery], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeWebhookDelivery.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [WebhookDelivery] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [WebhookDelivery]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeWebhookDelivery.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDirectoryItem: FfiConverterRustBuffer {
+    typealias SwiftType = [DirectoryItem]
+
+    public static func write(_ value: [DirectoryItem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDirectoryItem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DirectoryItem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DirectoryItem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDirectoryItem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceOptionTypeUser: FfiConverterRustBuffer {
     typealias SwiftType = [User?]
 
@@ -6653,6 +8841,49 @@ public func version() -> String  {
 })
 }
 /**
+ * The `v1` signature of `payload` at `timestamp` (Unix milliseconds, as `t=` carries it), for
+ * your own tests: the header is `t=<timestamp>, v1=<signature>`.
+ */
+public func computeWebhookSignature(payload: Data, secret: String, timestamp: Int64)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_func_compute_webhook_signature(
+        FfiConverterData.lower(payload),
+        FfiConverterString.lower(secret),
+        FfiConverterInt64.lower(timestamp),uniffiCallStatus
+    )
+})
+}
+/**
+ * Parses an event (from the Events API, or a body already verified) without a signature check.
+ */
+public func parseEvent(payload: Data)throws  -> DirectoryEvent  {
+    return try  FfiConverterTypeDirectoryEvent_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_func_parse_event(
+        FfiConverterData.lower(payload),uniffiCallStatus
+    )
+})
+}
+/**
+ * Verifies a WorkOS webhook and returns its typed event. `payload` is the raw body (never
+ * re-serialized JSON), `signatureHeader` the `WorkOS-Signature` value; `tolerance` and `now` are
+ * seconds (defaults 180 and now), the window symmetric. Throws `DuoException.WebhookVerification`
+ * (`reason` says which check failed) or `DuoException.Decode`.
+ */
+public func verifyWebhook(payload: Data, signatureHeader: String, secret: String, tolerance: Double? = nil, now: Double? = nil)throws  -> DirectoryEvent  {
+    return try  FfiConverterTypeDirectoryEvent_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_func_verify_webhook(
+        FfiConverterData.lower(payload),
+        FfiConverterString.lower(signatureHeader),
+        FfiConverterString.lower(secret),
+        FfiConverterOptionDouble.lower(tolerance),
+        FfiConverterOptionDouble.lower(now),uniffiCallStatus
+    )
+})
+}
+/**
  * `count` realistic directory users of `directoryId` (deterministic for a seed).
  */
 public func generatedDirectoryUsers(directoryId: String, count: Int64, seed: Int64 = Int64(42))throws  -> [DirectoryUser]  {
@@ -6769,6 +9000,15 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_func_version() != 27376) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_func_compute_webhook_signature() != 58127) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_func_parse_event() != 30621) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_func_verify_webhook() != 39492) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_func_generated_directory_users() != 32543) {
@@ -6924,6 +9164,36 @@ private let initializationResult: InitializationResult = {
     if (uniffi_duo_directory_uniffi_checksum_method_usercursor_stop() != 11994) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_duo_directory_uniffi_checksum_method_directoryclient_get_directory() != 51336) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_directoryclient_get_group() != 50726) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_directoryclient_get_user() != 45026) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_directoryclient_list_directories() != 41485) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_directoryclient_list_events() != 34045) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_directoryclient_list_groups() != 54228) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_directoryclient_list_users() != 33114) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_directorycursor_next_page() != 33622) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_directorycursor_resume_after() != 39530) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_directorycursor_stop() != 37448) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_duo_directory_uniffi_checksum_method_emulator_add_directory() != 46123) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6945,6 +9215,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_duo_directory_uniffi_checksum_method_emulator_client() != 38019) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_duo_directory_uniffi_checksum_method_emulator_directory_api_key() != 20062) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_emulator_directory_client() != 62424) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_emulator_directory_users() != 18948) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_duo_directory_uniffi_checksum_method_emulator_generate_users() != 26463) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6958,6 +9237,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_method_emulator_port() != 44120) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_emulator_put_directory_user() != 52043) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_method_emulator_remove_directory_user() != 5377) {
@@ -6978,6 +9260,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_duo_directory_uniffi_checksum_method_emulator_set_rate_limit() != 59395) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_duo_directory_uniffi_checksum_method_emulator_set_webhook() != 57206) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_duo_directory_uniffi_checksum_method_emulator_shutdown() != 45904) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6993,6 +9278,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_duo_directory_uniffi_checksum_method_emulator_users() != 31697) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_duo_directory_uniffi_checksum_method_emulator_webhook_deliveries() != 5099) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_duo_directory_uniffi_checksum_method_groupcursor_next_page() != 60227) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7003,6 +9291,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_constructor_client_new() != 18358) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_constructor_directoryclient_new() != 45199) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_constructor_emulator_new() != 6587) {

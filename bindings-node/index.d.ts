@@ -160,6 +160,92 @@ export declare class Client {
 }
 
 /**
+ * A WorkOS directory API client (`api.workos.com` unless `options.host` says otherwise), with
+ * the `Client`'s options, retries and errors. Every call returns a Promise.
+ */
+export declare class DirectoryClient {
+  /**
+   * `new DirectoryClient(apiKey, options?)`: `options.host` (default `api.workos.com`) and the
+   * `Client`'s options (`timeout`, `maxRetries`, `caCerts`, ...). Sends nothing.
+   */
+  constructor(apiKey: string, options?: ClientOptions & { host?: string })
+  /** Directories, as an async iterable. */
+  listDirectories(query?: DirectoryQuery | undefined | null): DirectoryIterator
+  /** Directory users, as an async iterable. */
+  listUsers(query?: UserQuery | undefined | null): DirectoryIterator
+  /** Directory groups, as an async iterable. */
+  listGroups(query?: GroupQuery | undefined | null): DirectoryIterator
+  /**
+   * Events from the Events API, oldest first after `after`; the iterator's `resumeAfter` is
+   * the next cursor to store.
+   */
+  listEvents(query?: EventQuery | undefined | null): DirectoryIterator
+  /** One directory; rejects with `NotFoundError` when there is none. */
+  getDirectory(directoryId: string): Promise<Directory>
+  /** One directory user; rejects with `NotFoundError` when there is none. */
+  getUser(userId: string): Promise<DirectoryUser>
+  /** One directory group; rejects with `NotFoundError` when there is none. */
+  getGroup(groupId: string): Promise<DirectoryGroup>
+  /** Drops the connection pool; later calls reject with `InvalidInputError` (`client`). */
+  close(): void
+  /** `DirectoryClient(host="...")`, never the key. */
+  toString(): string
+}
+
+/**
+ * A directory event (a verified webhook, or one from the Events API): `kind` from its name, the
+ * typed object it carries, `previousAttributes` on updates, and `data` as sent.
+ */
+export declare class DirectoryEvent {
+  /** Reads an event from JSON text or an object in the API's own names (no signature check). */
+  static fromJSON(input: string | Record<string, unknown>): DirectoryEvent
+  /** The event in the API's own names, as it was read. */
+  toJSON(): Record<string, unknown>
+  /** `DirectoryEvent(id="...", event="...")`. */
+  toString(): string
+  /** Event id; dedupe on it. */
+  get id(): string
+  /** The event's name as sent (`dsync.user.updated`). */
+  get event(): string
+  /** `user_created`, `user_updated`, ..., or `other` for an event this version does not type. */
+  get kind(): 'directory_activated' | 'directory_deleted' | 'user_created' | 'user_updated' | 'user_deleted' | 'group_created' | 'group_updated' | 'group_deleted' | 'group_user_added' | 'group_user_removed' | 'token_created' | 'token_revoked' | 'other'
+  /** When the event happened (ISO 8601). */
+  get createdAt(): string | null
+  /** The directory, for `dsync.activated` / `dsync.deleted`. */
+  get directory(): Directory | null
+  /** The user, for `dsync.user.*` and `dsync.group.user_*`. */
+  get user(): DirectoryUser | null
+  /** The group, for `dsync.group.*`. */
+  get group(): DirectoryGroup | null
+  /** The token, for `dsync.token.*`. */
+  get token(): DirectoryToken | null
+  /** The directory concerned, when the event names one. */
+  get directoryId(): string | null
+  /** For updates: the changed attributes with their earlier values (null when absent before). */
+  get previousAttributes(): Record<string, unknown> | undefined
+  /** The `data` member as sent. */
+  get data(): Record<string, unknown>
+}
+
+/**
+ * A directory list over core's cursor: iterate it with `for await`; `nextPage()` is the
+ * page-at-a-time form. Ends after an error is thrown.
+ */
+export declare class DirectoryIterator {
+  /** The rest of the current page, or else the next page fetched; null after the last one. */
+  nextPage(): Promise<Array<Directory | DirectoryUser | DirectoryGroup | DirectoryEvent> | null>
+  /**
+   * The id of the last object handed out by `nextPage()` (else the `after` given): store it
+   * and pass it as `after` to resume (the Events API's cursor).
+   */
+  get resumeAfter(): string | null
+  /** How many pages have been requested so far. */
+  get pagesFetched(): number
+  /** Ends the listing (what `break` in `for await` does): no further page is requested. */
+  stop(): void
+}
+
+/**
  * A user as a directory provider reports it: exactly the properties of WorkOS's JavaScript
  * `DirectoryUser` (seed 001's js table).
  */
@@ -234,6 +320,21 @@ export declare class Emulator {
   generateUsers(count: number, seed?: number | undefined | null): void
   /** Sets the users of a directory (`DirectoryUser`s or objects in the API's names). */
   addDirectory(directoryKey: string, users: Array<DirectoryUser | Record<string, unknown>>): void
+  /** The users of a directory, or null when there is no such directory. */
+  directoryUsers(directoryKey: string): Array<DirectoryUser> | null
+  /** The key directory API clients must send (`Authorization: Bearer`). */
+  get directoryApiKey(): string
+  /** A `DirectoryClient` for this emulator's directory API (its CA pinned); the `Client`'s options. */
+  directoryClient(options?: ClientOptions): DirectoryClient
+  /**
+   * Adds a user to a directory or replaces the one with its `id`: records `dsync.user.created`
+   * or `dsync.user.updated` (with `previous_attributes`) and sends it to the webhook.
+   */
+  putDirectoryUser(directoryKey: string, user: DirectoryUser | Record<string, unknown>): void
+  /** POSTs every later directory event to `url`, signed with `secret` (null stops). */
+  setWebhook(url?: string | undefined | null, secret?: string | undefined | null): void
+  /** Each webhook POST so far: `[eventId, status]` (status 0 when the POST failed). */
+  webhookDeliveries(): Array<[string, number]>
   /** Removes `username` from a directory; true when one was removed. */
   removeDirectoryUser(directoryKey: string, username: string): boolean
   /** Queues a fault for the next `count` requests (default 1). */
@@ -521,6 +622,38 @@ export interface ClientOptions {
   writesPerMinute?: number
 }
 
+/**
+ * The `v1` signature of `payload` at `timestamp` (Unix milliseconds, as `t=` carries it), for
+ * your own tests: the header is `` `t=${timestamp}, v1=${signature}` ``.
+ */
+export declare function computeWebhookSignature(payload: Buffer | string, secret: string, timestamp: number): string
+
+/** A directory (one connection to a provider). `type` and `state` keep any value. */
+export interface Directory {
+  /** Unique identifier. */
+  id: string
+  /** The organization the directory belongs to. */
+  organizationId?: string
+  /** Stable external key. */
+  externalKey?: string
+  /** Provider type (`okta scim v2.0`, ...), verbatim. */
+  type?: string
+  /** `linked`/`unlinked`/... (REST) or `active`/`inactive` (events), verbatim. */
+  state?: string
+  /** True for `linked` or `active`. */
+  isActive: boolean
+  /** Display name. */
+  name?: string
+  /** Deprecated primary domain. */
+  domain?: string
+  /** Creation timestamp (ISO 8601). */
+  createdAt?: string
+  /** Last update timestamp (ISO 8601). */
+  updatedAt?: string
+  /** Members this version does not model (`domains`, `metadata`, ...), in the API's own names. */
+  extra: Record<string, unknown>
+}
+
 /** A directory group as embedded in a directory user. */
 export interface DirectoryGroup {
   /** Unique identifier of the group. */
@@ -538,6 +671,38 @@ export interface DirectoryGroup {
   /** Last update timestamp. */
   updatedAt?: string
   /** Members this version does not model, in the API's own names. */
+  extra: Record<string, unknown>
+}
+
+/** `listDirectories` filters and paging. */
+export interface DirectoryQuery {
+  /** Only this organization's directories. */
+  organizationId?: string
+  /** Directories whose name contains this. */
+  search?: string
+  /** Objects per page, 1..100. */
+  limit?: number
+  /** Start before this id. */
+  before?: string
+  /** Start after this id. */
+  after?: string
+  /** `asc`, `desc` or `normal`. */
+  order?: string
+}
+
+/** A directory's SCIM token, as `dsync.token.*` events report it. */
+export interface DirectoryToken {
+  /** Unique identifier. */
+  id: string
+  /** The directory the token belongs to. */
+  directoryId?: string
+  /** The organization of the directory. */
+  organizationId?: string
+  /** The last characters of the token. */
+  tokenSuffix?: string
+  /** Creation timestamp (ISO 8601). */
+  createdAt?: string
+  /** Members this version does not model. */
   extra: Record<string, unknown>
 }
 
@@ -581,6 +746,22 @@ export interface EnrollOptions {
   validSecs?: number
 }
 
+/** `listEvents` filters; `after` is the stored cursor (the id of the last event processed). */
+export interface EventQuery {
+  /** Event names (default: every `dsync.*` event). */
+  events?: Array<string>
+  /** Only this organization's events. */
+  organizationId?: string
+  /** Events from this time on (ISO 8601). */
+  rangeStart?: string
+  /** Events up to this time (ISO 8601). */
+  rangeEnd?: string
+  /** Objects per page, 1..100. */
+  limit?: number
+  /** Start after this event id. */
+  after?: string
+}
+
 /** Options of `injectFault`. */
 export interface FaultSettings {
   /** HTTP status of a `server_error` (default 500). */
@@ -619,6 +800,22 @@ export interface GroupListOptions {
   pageSize?: number
 }
 
+/** `listGroups` filters and paging. */
+export interface GroupQuery {
+  /** Only this directory's groups. */
+  directory?: string
+  /** Only the groups of this directory user. */
+  user?: string
+  /** Objects per page, 1..100. */
+  limit?: number
+  /** Start before this id. */
+  before?: string
+  /** Start after this id. */
+  after?: string
+  /** `asc`, `desc` or `normal`. */
+  order?: string
+}
+
 /** A directory user's role. */
 export interface InlineRole {
   /** The unique role identifier. */
@@ -630,6 +827,9 @@ export interface ListOptions {
   /** Users per page, 1..300 (default 100). */
   pageSize?: number
 }
+
+/** Parses an event (from the Events API, or a body already verified) without a signature check. */
+export declare function parseEvent(payload: Buffer | string): DirectoryEvent
 
 /** A phone as embedded in a user. */
 export interface Phone {
@@ -758,6 +958,26 @@ export interface UserFields {
   alias4?: string
 }
 
+/** `listUsers` filters and paging (`idpId` and `email` need `directory`). */
+export interface UserQuery {
+  /** Only this directory's users. */
+  directory?: string
+  /** Only this group's members. */
+  group?: string
+  /** The user with this provider id. */
+  idpId?: string
+  /** Users with this primary email. */
+  email?: string
+  /** Objects per page, 1..100. */
+  limit?: number
+  /** Start before this id. */
+  before?: string
+  /** Start after this id. */
+  after?: string
+  /** `asc`, `desc` or `normal`. */
+  order?: string
+}
+
 /** A Duo user status, as Duo spells it. Statuses this version does not know are kept as strings. */
 export declare enum UserStatus {
   /** The user must complete secondary authentication. */
@@ -771,6 +991,22 @@ export declare enum UserStatus {
   /** In the trash for seven days before permanent deletion (read-only). */
   PendingDeletion = 'pending deletion',
 }
+
+/** Options of `verifyWebhook`, in seconds. */
+export interface VerifyOptions {
+  /** Seconds the signature's timestamp may be from now, either way (default 180). */
+  tolerance?: number
+  /** The time to check against, in Unix seconds (default: now). */
+  now?: number
+}
+
+/**
+ * Verifies a WorkOS webhook and returns its typed `DirectoryEvent`. `payload` is the raw body
+ * (a Buffer or string, never re-serialized JSON), `signatureHeader` the `WorkOS-Signature`
+ * value; `tolerance` and `now` are seconds (defaults 180 and now), the window symmetric.
+ * Throws `WebhookVerificationError` (`reason` says which check failed) or `DecodeError`.
+ */
+export declare function verifyWebhook(payload: Buffer | string, signatureHeader: string, secret: string, options?: VerifyOptions | undefined | null): DirectoryEvent
 
 /** This package's version (core's). */
 export declare const VERSION: string

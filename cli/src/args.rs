@@ -44,6 +44,8 @@ pub enum Command {
     Webhook(crate::directory::WebhookArgs),
     /// List or show the groups of an account (needs credentials).
     Groups(crate::subresources::GroupsArgs),
+    /// Reconcile a directory into Duo: plan, review (show), apply (resumable with a journal).
+    Reconcile(crate::reconcile::ReconcileArgs),
     /// Run a local Duo-compatible Admin API emulator until interrupted.
     #[command(after_long_help = SEED_FILE_HELP)]
     Emulator(EmulatorArgs),

@@ -21,6 +21,9 @@ const DIRECTORY_USERS: usize = 8;
 const NEW_USERS: usize = 3;
 /// Page size of the listing in step 4.
 const PAGE_SIZE: u32 = 100;
+/// The directory reconciled in step 5, and its size.
+const RECONCILE_DIRECTORY_ID: &str = "directory_01HRECONCILE00000000000000";
+const RECONCILE_USERS: usize = 6;
 /// The user of seed 002's example response, edited in steps 2 and 3.
 const JOE_ID: &str = "DU3RP9I2WOC59VZX672N";
 
@@ -57,6 +60,7 @@ impl<'a> Demo<'a> {
         self.edit_user(&client).await?;
         self.preview_only(&client).await?;
         self.paged_listing(&client).await?;
+        self.reconcile(&client).await?;
         self.finish()
     }
 
@@ -288,6 +292,47 @@ impl<'a> Demo<'a> {
         self.summary.push((
             "4. paged listing".into(),
             format!("{} users in {} pages of {PAGE_SIZE}", users.len(), pager.pages_fetched()),
+        ));
+        Ok(())
+    }
+
+    /// Step 5: reconcile a whole directory (plan table, apply, a change, a re-run that plans nothing).
+    async fn reconcile(&mut self, client: &Client) -> Result<(), CliError> {
+        use duo_directory::reconcile::{ApplyOptions, Plan};
+        self.heading("5. Reconcile a directory into Duo (plan, review, apply, re-run)")?;
+        let mut directory = generator::directory_users(RECONCILE_DIRECTORY_ID, RECONCILE_USERS, self.args.seed);
+        for user in &mut directory {
+            user.state = duo_directory::DirectoryUserState::Active;
+        }
+        let mut text = Vec::new();
+        let plan = client.plan_reconcile(&directory, None).await?;
+        crate::reconcile::show(&plan, &mut text)?;
+        let report = client.apply(&Plan::from_json(&plan.to_json())?, &ApplyOptions::default()).await?;
+        text.extend_from_slice(b"\napply:\n");
+        crate::reconcile::report_table(&report, &mut text)?;
+        let created = plan.summary().create;
+        // the directory changes: one user renamed, one deactivated
+        if let Some(user) = directory.first_mut() {
+            user.last_name = Some("Renamed".into());
+        }
+        if let Some(user) = directory.get_mut(1) {
+            user.state = duo_directory::DirectoryUserState::Inactive;
+        }
+        let second = client.plan_reconcile(&directory, None).await?;
+        text.extend_from_slice(b"\nafter a rename and a deactivation in the directory:\n");
+        crate::reconcile::show(&second, &mut text)?;
+        let report2 = client.apply(&second, &ApplyOptions::default()).await?;
+        let third = client.plan_reconcile(&directory, None).await?;
+        text.extend_from_slice(b"\nre-run:\n");
+        crate::reconcile::show(&third, &mut text)?;
+        self.say(String::from_utf8_lossy(&text).trim_end())?;
+        if !report.ok() || !report2.ok() || third.summary().changes() != 0 {
+            return Err(CliError::Check("the reconcile did not converge".into()));
+        }
+        let s = second.summary();
+        self.summary.push((
+            "5. reconcile".into(),
+            format!("{created} created, then {} updated and {} trashed; the re-run plans 0 changes", s.update, s.trash),
         ));
         Ok(())
     }

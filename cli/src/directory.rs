@@ -34,7 +34,7 @@ pub struct DirectoryConnection {
 }
 
 impl DirectoryConnection {
-    fn client(&self) -> Result<DirectoryClient, CliError> {
+    pub(crate) fn client(&self) -> Result<DirectoryClient, CliError> {
         let Some(key) = self.api_key.clone().filter(|k| !k.trim().is_empty()) else {
             return Err(CliError::Config(format!("no directory API key: set {ENV_API_KEY} or pass --api-key")));
         };

@@ -8,6 +8,7 @@ mod exit;
 mod listing;
 mod logging;
 mod output;
+mod reconcile;
 mod sanitize;
 mod subresources;
 mod users;
@@ -30,7 +31,7 @@ fn main() -> ExitCode {
         Command::Events(args) => Some(args.output.output),
         Command::Webhook(args) => Some(args.output.output),
         Command::Groups(args) => Some(args.output.output),
-        Command::Emulator(_) => None,
+        Command::Reconcile(_) | Command::Emulator(_) => None,
     };
     let json = matches!(format, Some(OutputFormat::Json | OutputFormat::Jsonl));
     exit::report(run(cli), json)
@@ -50,6 +51,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Command::Events(args) => directory::run_events(args).await,
             Command::Webhook(args) => directory::run_webhook(args),
             Command::Groups(args) => subresources::groups(args).await,
+            Command::Reconcile(args) => reconcile::run(args).await,
             Command::Emulator(args) => emulator(args).await,
         }
     })

@@ -34,10 +34,58 @@ pub fn params_to_json(params: &Params) -> String {
                 }
                 out.push(']');
             }
+            ParamValue::Json(text) => out.push_str(text),
         }
     }
     out.push('}');
     out
+}
+
+/// Canonical JSON of any value, written as [`params_to_json`] writes parameters: object keys
+/// sorted by code point, no spaces, ASCII only.
+///
+/// ```
+/// use duo_directory::canon_json::value_to_json;
+/// let v = serde_json::json!([{"path": "/admin/v1/users", "body": {"username": "jö"}, "method": "POST"}]);
+/// assert_eq!(value_to_json(&v), r#"[{"body":{"username":"j\u00f6"},"method":"POST","path":"/admin/v1/users"}]"#);
+/// ```
+pub fn value_to_json(value: &serde_json::Value) -> String {
+    let mut out = String::with_capacity(64);
+    write_value(&mut out, value);
+    out
+}
+
+fn write_value(out: &mut String, value: &serde_json::Value) {
+    match value {
+        serde_json::Value::Null => out.push_str("null"),
+        serde_json::Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        serde_json::Value::Number(n) => out.push_str(&n.to_string()),
+        serde_json::Value::String(s) => write_str(out, s),
+        serde_json::Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item);
+            }
+            out.push(']');
+        }
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(&String, &serde_json::Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (k, v)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_str(out, k);
+                out.push(':');
+                write_value(out, v);
+            }
+            out.push('}');
+        }
+    }
 }
 
 /// Writes `s` as a JSON string literal with Python's `ensure_ascii` escaping.

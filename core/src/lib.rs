@@ -32,11 +32,16 @@ mod listing;
 mod models;
 mod pairs;
 mod params;
+pub mod reconcile;
 pub mod runtime;
 mod secret;
 pub mod sign;
 pub mod webhook;
 
+pub use client::bulk::{
+    BULK_CREATE_FIELDS, BulkOperation, BulkOperationResult, BulkOptions, MAX_BULK_CREATE, MAX_BULK_IDS,
+    MAX_BULK_OPERATIONS, OperationsEncoding, TrashResult, bulk_chunk_size,
+};
 pub use client::diagnosis as client_diagnosis;
 pub use client::retry::{self, RetryPolicy};
 pub use client::{

@@ -9,13 +9,17 @@ pub enum ParamValue {
     One(String),
     /// A list; signed as repeated pairs (sorted), sent as a JSON array in a v5 body.
     Many(Vec<String>),
+    /// Any JSON value, held as its canonical text ([`crate::canon_json::value_to_json`]): sent
+    /// as that value in a v5 body (e.g. the `operations` array of `/admin/v1/bulk`), as its text
+    /// in a query string or a form.
+    Json(String),
 }
 
 impl ParamValue {
     /// The values, one or many.
     pub fn values(&self) -> &[String] {
         match self {
-            ParamValue::One(v) => std::slice::from_ref(v),
+            ParamValue::One(v) | ParamValue::Json(v) => std::slice::from_ref(v),
             ParamValue::Many(vs) => vs,
         }
     }
@@ -131,6 +135,10 @@ impl Serialize for Params {
             match v {
                 ParamValue::One(s) => map.serialize_entry(k, s)?,
                 ParamValue::Many(vs) => map.serialize_entry(k, vs)?,
+                ParamValue::Json(text) => {
+                    let value: serde_json::Value = serde_json::from_str(text).map_err(serde::ser::Error::custom)?;
+                    map.serialize_entry(k, &value)?
+                }
             }
         }
         map.end()
@@ -140,14 +148,16 @@ impl Serialize for Params {
 impl<'de> serde::Deserialize<'de> for ParamValue {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         #[derive(serde::Deserialize)]
-        #[serde(untagged, expecting = "a string or a list of strings")]
+        #[serde(untagged, expecting = "a string, a list of strings or a JSON value")]
         enum Wire {
             One(String),
             Many(Vec<String>),
+            Json(serde_json::Value),
         }
         Ok(match Wire::deserialize(deserializer)? {
             Wire::One(s) => ParamValue::One(s),
             Wire::Many(v) => ParamValue::Many(v),
+            Wire::Json(v) => ParamValue::Json(crate::canon_json::value_to_json(&v)),
         })
     }
 }

@@ -96,6 +96,9 @@ proptest! {
                     let got: Vec<&str> = object[k].as_array().unwrap().iter().map(|i| i.as_str().unwrap()).collect();
                     prop_assert_eq!(got, items.iter().map(String::as_str).collect::<Vec<_>>());
                 }
+                ParamValue::Json(text) => {
+                    prop_assert_eq!(&object[k], &serde_json::from_str::<serde_json::Value>(text).unwrap())
+                }
             }
         }
     }

@@ -30,6 +30,10 @@ pub(crate) fn decode_json_body(body: &[u8]) -> Result<Vec<(String, String)>, Rep
             serde_json::Value::String(s) => pairs.push((key, s)),
             serde_json::Value::Number(n) => pairs.push((key, n.to_string())),
             serde_json::Value::Bool(b) => pairs.push((key, b.to_string())),
+            // `/admin/v1/bulk` takes `operations` as a JSON array of objects (or as its text)
+            serde_json::Value::Array(items) if key == "operations" => {
+                pairs.push((key, duo_directory::canon_json::value_to_json(&serde_json::Value::Array(items))));
+            }
             serde_json::Value::Array(items) => {
                 for item in items {
                     match item {

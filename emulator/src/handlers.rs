@@ -61,7 +61,9 @@ pub(crate) fn decode_segment(segment: &str) -> String {
 
 /// Routes a verified request.
 pub(crate) fn dispatch(shared: &Shared, method: &str, path: &str, params: &Pairs) -> Reply {
-    let result = if let Some(result) = crate::subresources::dispatch(shared, method, path, params) {
+    let result = if let Some(result) = crate::bulk::dispatch(shared, method, path, params) {
+        result
+    } else if let Some(result) = crate::subresources::dispatch(shared, method, path, params) {
         result
     } else if path == USERS {
         match method {
@@ -219,7 +221,7 @@ fn delete_user(shared: &Shared, id: &str, params: &Pairs) -> Result<Reply, Reply
 
 /// Validated writable fields of a create or modify request.
 #[derive(Default)]
-struct Changes {
+pub(crate) struct Changes {
     username: Option<String>,
     realname: Option<String>,
     firstname: Option<String>,
@@ -237,7 +239,7 @@ fn alias_position(name: &str, max: u8) -> bool {
         && !name.contains('+')
 }
 
-fn parse_changes(form: &Form<'_>) -> Result<Changes, Reply> {
+pub(crate) fn parse_changes(form: &Form<'_>) -> Result<Changes, Reply> {
     let mut changes = Changes::default();
     for (name, value) in form.0 {
         let max = if name == "notes" { MAX_NOTES_LEN } else { MAX_FIELD_LEN };
@@ -304,7 +306,7 @@ fn sync_alias_fields(user: &mut User) {
     user.alias4 = user.aliases.get("alias4").cloned();
 }
 
-fn apply(user: &mut User, changes: Changes) {
+pub(crate) fn apply(user: &mut User, changes: Changes) {
     if let Some(v) = changes.username {
         user.username = v;
     }

@@ -20,6 +20,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 mod auth;
+mod bulk;
 mod ca_file;
 mod control;
 mod directory_api;

@@ -19,6 +19,10 @@ pub(crate) struct Store {
     directories: HashMap<String, Vec<DirectoryUser>>,
     /// Groups, phones, tokens and bypass codes.
     pub(crate) objects: crate::objects::Objects,
+    /// Users in the trash (`pending deletion`), with the status they had before.
+    pub(crate) trash: HashMap<String, duo_directory::UserStatus>,
+    /// The `pending_deletion_days` setting (`None`: Duo's default, 7).
+    pub(crate) pending_deletion_days: Option<u32>,
 }
 
 /// The JSON of a user, as served.

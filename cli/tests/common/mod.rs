@@ -13,8 +13,11 @@ pub struct Served {
 
 impl Served {
     pub fn start(users: usize) -> Served {
+        Served::with_config(EmulatorConfig { generated_users: users, seed: 11, ..EmulatorConfig::default() })
+    }
+
+    pub fn with_config(config: EmulatorConfig) -> Served {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        let config = EmulatorConfig { generated_users: users, seed: 11, ..EmulatorConfig::default() };
         let emulator = runtime.block_on(Emulator::start(config)).unwrap();
         Served { emulator: Some(emulator), runtime }
     }

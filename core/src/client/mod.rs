@@ -1,6 +1,7 @@
 //! The Duo Admin API client for users: async, with a blocking facade in [`blocking`].
 
 pub mod blocking;
+pub mod bulk;
 mod config;
 mod cursor;
 pub mod diagnosis;
@@ -174,6 +175,17 @@ impl Client {
 
     /// Validates and prepares a request without sending it (the basis of every preview).
     pub fn prepare(&self, method: &str, path: &str, params: Params) -> Result<PreparedRequest> {
+        self.prepare_signed(method, path, params, self.inner.config.sig_version)
+    }
+
+    /// [`Client::prepare`] with the signature version given (the bulk endpoints take only v5).
+    pub(crate) fn prepare_signed(
+        &self,
+        method: &str,
+        path: &str,
+        params: Params,
+        sig_version: crate::SigVersion,
+    ) -> Result<PreparedRequest> {
         let method = method.to_ascii_uppercase();
         if !matches!(method.as_str(), "GET" | "POST" | "PUT" | "PATCH" | "DELETE") {
             return Err(Error::invalid("method", format!("{method:?} is not GET, POST, PUT, PATCH or DELETE")));
@@ -193,7 +205,7 @@ impl Client {
             &config.host,
             path,
             &params,
-            &SignOptions { date: None, sig_version: config.sig_version, x_duo_headers: Vec::new() },
+            &SignOptions { date: None, sig_version, x_duo_headers: Vec::new() },
         )?;
         let mut headers = vec![("Host".to_string(), config.host.clone()), ("Date".to_string(), signed.date.clone())];
         if let Some(body) = &signed.body {

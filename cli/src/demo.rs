@@ -300,7 +300,8 @@ impl<'a> Demo<'a> {
     async fn reconcile(&mut self, client: &Client) -> Result<(), CliError> {
         use duo_directory::reconcile::{ApplyOptions, Plan};
         self.heading("5. Reconcile a directory into Duo (plan, review, apply, re-run)")?;
-        let mut directory = generator::directory_users(RECONCILE_DIRECTORY_ID, RECONCILE_USERS, self.args.seed);
+        let mut directory =
+            generator::directory_users(RECONCILE_DIRECTORY_ID, RECONCILE_USERS, self.args.seed.wrapping_add(1));
         for user in &mut directory {
             user.state = duo_directory::DirectoryUserState::Active;
         }

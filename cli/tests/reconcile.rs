@@ -41,7 +41,8 @@ fn plan_show_and_a_declined_confirm_send_no_write() {
     let tmp = tempfile::tempdir().unwrap();
     let directory = directory_file(tmp.path(), 3);
     let plan = tmp.path().join("plan.json");
-    let out = stdout_of(served.cmd().args(["reconcile", "plan", "--directory"]).arg(&directory).arg("--output").arg(&plan));
+    let out =
+        stdout_of(served.cmd().args(["reconcile", "plan", "--directory"]).arg(&directory).arg("--output").arg(&plan));
     assert!(out.contains("3 users: 3 create (3 changes)"), "{out}");
     let shown = stdout_of(served.cmd().args(["reconcile", "show"]).arg(&plan));
     assert!(shown.contains("kill2@example.com") && shown.contains("create"), "{shown}");
@@ -52,14 +53,16 @@ fn plan_show_and_a_declined_confirm_send_no_write() {
     let applied = stdout_of(served.cmd().args(["reconcile", "apply", "--confirm"]).arg(&plan).write_stdin("y\n"));
     assert!(applied.contains("create") && applied.contains("done"), "{applied}");
     assert_eq!(served.emulator().user_count(), 3);
-    let again = stdout_of(served.cmd().args(["reconcile", "plan", "--directory"]).arg(&directory).arg("--output").arg(&plan));
+    let again =
+        stdout_of(served.cmd().args(["reconcile", "plan", "--directory"]).arg(&directory).arg("--output").arg(&plan));
     assert!(again.contains("3 unchanged (0 changes)"), "{again}");
 }
 
 #[test]
 fn an_apply_killed_mid_way_resumes_from_its_journal() {
     // 40 ms a request makes the 20 bulk requests of this apply take about a second
-    let served = Served::with_config(EmulatorConfig { latency: Duration::from_millis(40), ..EmulatorConfig::default() });
+    let served =
+        Served::with_config(EmulatorConfig { latency: Duration::from_millis(40), ..EmulatorConfig::default() });
     let tmp = tempfile::tempdir().unwrap();
     let directory = directory_file(tmp.path(), 40);
     let plan = tmp.path().join("plan.json");

@@ -59,7 +59,10 @@ fn list_envelope(items: &[Bytes]) -> Reply {
 }
 
 /// A JSON object's members as decoded pairs (strings, numbers and booleans as text).
-fn object_pairs(object: &serde_json::Map<String, serde_json::Value>, name: &str) -> Result<Vec<(String, String)>, Reply> {
+fn object_pairs(
+    object: &serde_json::Map<String, serde_json::Value>,
+    name: &str,
+) -> Result<Vec<(String, String)>, Reply> {
     let bytes = serde_json::to_vec(object).map_err(|_| invalid(name))?;
     crate::form::decode_json_body(&bytes)
 }
@@ -121,15 +124,12 @@ fn trash(shared: &Shared, params: &Pairs, into: bool) -> Answer {
                 }
                 true
             }
-            Some(mut user) => {
-                if user.status == UserStatus::PendingDeletion {
-                    user.status = store.trash.remove(id).unwrap_or(UserStatus::Active);
-                    store.upsert(user);
-                    true
-                } else {
-                    false
-                }
+            Some(mut user) if user.status == UserStatus::PendingDeletion => {
+                user.status = store.trash.remove(id).unwrap_or(UserStatus::Active);
+                store.upsert(user);
+                true
             }
+            Some(_) => false,
         };
         let item = serde_json::json!({"user_id": id, "success": success});
         results.push(Bytes::from(serde_json::to_vec(&item).unwrap_or_default()));
@@ -180,8 +180,12 @@ fn update_settings(shared: &Shared, params: &Pairs) -> Answer {
     let form = Form(params);
     form.check(&["pending_deletion_days"])?;
     if let Some(text) = form.get("pending_deletion_days") {
-        let days: u32 =
-            text.trim().parse().ok().filter(|d| (1..=365).contains(d)).ok_or_else(|| invalid("pending_deletion_days"))?;
+        let days: u32 = text
+            .trim()
+            .parse()
+            .ok()
+            .filter(|d| (1..=365).contains(d))
+            .ok_or_else(|| invalid("pending_deletion_days"))?;
         shared.write().pending_deletion_days = Some(days);
     }
     settings(shared, &[])

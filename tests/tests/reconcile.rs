@@ -39,12 +39,17 @@ async fn bulk_create_is_chunked_and_atomic_and_trash_restore_report_per_item() {
     let created = c.bulk_create_users(&users, &small).await.unwrap();
     assert_eq!(created.iter().map(|u| u.username.as_str()).collect::<Vec<_>>(), ["b0", "b1", "b2", "b3", "b4"]);
     assert_eq!(created[3].email.as_deref(), Some("b3@example.com"));
-    let sizes: Vec<usize> =
-        ok_writes(&emu).iter().map(|r| serde_json::from_str::<Vec<serde_json::Value>>(param(r, "users")).unwrap().len()).collect();
+    let sizes: Vec<usize> = ok_writes(&emu)
+        .iter()
+        .map(|r| serde_json::from_str::<Vec<serde_json::Value>>(param(r, "users")).unwrap().len())
+        .collect();
     assert_eq!(sizes, [2, 2, 1]);
 
     // all-or-nothing: one taken name fails the whole call and creates nobody
-    let err = c.bulk_create_users(&[UserCreate::new("new1"), UserCreate::new("B2")], &BulkOptions::default()).await.unwrap_err();
+    let err = c
+        .bulk_create_users(&[UserCreate::new("new1"), UserCreate::new("B2")], &BulkOptions::default())
+        .await
+        .unwrap_err();
     assert_eq!(err.api_error().map(|e| e.code), Some(Some(40003)), "{err}");
     assert!(emu.user_by_username("new1").is_none());
     emu.clear_requests();
@@ -53,7 +58,8 @@ async fn bulk_create_is_chunked_and_atomic_and_trash_restore_report_per_item() {
         .await
         .unwrap_err();
     assert!(matches!(&err, Error::InvalidInput { field, .. } if field == "users[0].alias2"));
-    let err = c.send_users_to_trash(&["DU1".into()], &BulkOptions { chunk_size: Some(101), ..Default::default() }).await;
+    let err =
+        c.send_users_to_trash(&["DU1".into()], &BulkOptions { chunk_size: Some(101), ..Default::default() }).await;
     assert!(matches!(err, Err(Error::InvalidInput { field, .. }) if field == "chunk_size"));
     assert!(emu.requests().is_empty(), "bad input sends nothing");
 
@@ -64,7 +70,10 @@ async fn bulk_create_is_chunked_and_atomic_and_trash_restore_report_per_item() {
     let restored = c.restore_users_from_trash(&ids, &BulkOptions::default()).await.unwrap();
     assert_eq!(restored.iter().map(|r| r.success).collect::<Vec<_>>(), [true, false]);
     assert_eq!(emu.user(&created[0].user_id).unwrap().status, UserStatus::Active);
-    assert!(!c.restore_users_from_trash(&ids[..1], &BulkOptions::default()).await.unwrap()[0].success, "not in the trash");
+    assert!(
+        !c.restore_users_from_trash(&ids[..1], &BulkOptions::default()).await.unwrap()[0].success,
+        "not in the trash"
+    );
 
     assert_eq!(c.pending_deletion_days().await.unwrap(), Some(7));
     c.call("POST", "/admin/v1/settings", [("pending_deletion_days", "10")].into_iter().collect()).await.unwrap();
@@ -103,7 +112,9 @@ async fn bulk_operations_run_in_either_encoding_with_per_operation_results() {
 fn scenario(emu: &Emulator) -> Vec<DirectoryUser> {
     let marker = "duo-directory:directory_1";
     let mut directory: Vec<DirectoryUser> = (0..12).map(|i| dir(i, "Create", "active")).collect();
-    for (i, last, status) in [(20, "Old", "active"), (21, "Old", "active"), (22, "Old", "pending deletion"), (23, "Same", "active")] {
+    for (i, last, status) in
+        [(20, "Old", "active"), (21, "Old", "active"), (22, "Old", "pending deletion"), (23, "Same", "active")]
+    {
         let user = duo_directory::User::from_json(
             &serde_json::json!({"user_id": format!("DU{i:018}"), "username": format!("user{i}@example.com"),
                 "status": status, "firstname": format!("First{i}"), "lastname": last, "email": format!("user{i}@example.com"),
@@ -131,7 +142,12 @@ async fn apply_survives_faults_and_a_rerun_converges_without_repeating_a_write()
     let directory = scenario(&emu);
     let plan = c.plan_reconcile(&directory, None).await.unwrap();
     let s = plan.summary();
-    assert_eq!((s.create, s.update, s.restore, s.trash, s.unchanged, s.conflict), (12, 2, 1, 2, 0, 0), "{:#?}", plan.entries);
+    assert_eq!(
+        (s.create, s.update, s.restore, s.trash, s.unchanged, s.conflict),
+        (12, 2, 1, 2, 0, 0),
+        "{:#?}",
+        plan.entries
+    );
     let text = plan.to_json();
     let plan = reconcile::Plan::from_json(&text).unwrap();
 
@@ -145,7 +161,10 @@ async fn apply_survives_faults_and_a_rerun_converges_without_repeating_a_write()
     let injected = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = injected.clone();
     let progress: reconcile::ProgressFn = Arc::new(move |o: &reconcile::Outcome| {
-        if o.status == OutcomeStatus::Done && o.reason.is_none() && !flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        if o.status == OutcomeStatus::Done
+            && o.reason.is_none()
+            && !flag.swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
             injector.inject_fault(Fault::RateLimited { count: 1, retry_after: None });
             injector.inject_fault(Fault::ServerError { count: 1, status: 503 });
             injector.inject_fault(Fault::DropConnection { count: 1 });
@@ -169,7 +188,8 @@ async fn apply_survives_faults_and_a_rerun_converges_without_repeating_a_write()
     let second = c.apply(&plan, &ApplyOptions { journal: Some(journal.clone()), ..Default::default() }).await.unwrap();
     assert!(second.ok(), "{:#?}", second.outcomes);
     assert_eq!(second.count(OutcomeStatus::Done), plan.entries.len());
-    let from_journal = second.outcomes.iter().filter(|o| o.reason.as_deref() == Some("done in an earlier run (journal)")).count();
+    let from_journal =
+        second.outcomes.iter().filter(|o| o.reason.as_deref() == Some("done in an earlier run (journal)")).count();
     assert_eq!(from_journal, plan.entries.len() - failed, "what the first run confirmed is not even re-read");
 
     // the request log: every planned write succeeded exactly once
@@ -231,7 +251,8 @@ async fn apply_skips_users_changed_since_the_plan_and_adopts_a_create_that_alrea
     c.create_user(&landed).await.unwrap();
     emu.clear_requests();
     let report = c.apply(&plan, &ApplyOptions::default()).await.unwrap();
-    let by_name: HashMap<&str, &reconcile::Outcome> = report.outcomes.iter().map(|o| (o.username.as_str(), o)).collect();
+    let by_name: HashMap<&str, &reconcile::Outcome> =
+        report.outcomes.iter().map(|o| (o.username.as_str(), o)).collect();
     let o20 = by_name["user20@example.com"];
     assert_eq!(o20.status, OutcomeStatus::Skipped);
     assert!(o20.reason.as_deref().unwrap().contains("changed since the plan"));

@@ -88,7 +88,9 @@ pub fn bulk_chunk_size(requested: Option<u32>, max: u32) -> Result<usize> {
     match requested {
         None => Ok(max as usize),
         Some(n) if (1..=max).contains(&n) => Ok(n as usize),
-        Some(n) => Err(Error::invalid("chunk_size", format!("{n} is outside 1..={max}, the most Duo takes in one call"))),
+        Some(n) => {
+            Err(Error::invalid("chunk_size", format!("{n} is outside 1..={max}, the most Duo takes in one call")))
+        }
     }
 }
 
@@ -190,7 +192,10 @@ fn check_operations(operations: &[BulkOperation]) -> Result<()> {
     for (i, op) in operations.iter().enumerate() {
         let method = op.method.to_ascii_uppercase();
         if !matches!(method.as_str(), "POST" | "DELETE") {
-            return Err(Error::invalid(format!("operations[{i}].method"), format!("{:?} is not POST or DELETE", op.method)));
+            return Err(Error::invalid(
+                format!("operations[{i}].method"),
+                format!("{:?} is not POST or DELETE", op.method),
+            ));
         }
         let path = &op.path;
         let clean = path.starts_with("/admin/")
@@ -268,7 +273,12 @@ impl Preview<'_> {
                     OperationsEncoding::Array => ParamValue::Json(canonical),
                     OperationsEncoding::JsonString => ParamValue::One(canonical),
                 };
-                self.client.prepare_signed("POST", "/admin/v1/bulk", Params::new().with("operations", value), SigVersion::V5)
+                self.client.prepare_signed(
+                    "POST",
+                    "/admin/v1/bulk",
+                    Params::new().with("operations", value),
+                    SigVersion::V5,
+                )
             })
             .collect()
     }
@@ -340,6 +350,33 @@ impl Client {
     }
 }
 
+impl super::blocking::Client {
+    /// See [`Client::bulk_create_users`].
+    pub fn bulk_create_users(&self, users: &[UserCreate], options: &BulkOptions) -> Result<Vec<User>> {
+        crate::runtime::block_on(self.as_async().bulk_create_users(users, options))?
+    }
+
+    /// See [`Client::send_users_to_trash`].
+    pub fn send_users_to_trash(&self, user_ids: &[String], options: &BulkOptions) -> Result<Vec<TrashResult>> {
+        crate::runtime::block_on(self.as_async().send_users_to_trash(user_ids, options))?
+    }
+
+    /// See [`Client::restore_users_from_trash`].
+    pub fn restore_users_from_trash(&self, user_ids: &[String], options: &BulkOptions) -> Result<Vec<TrashResult>> {
+        crate::runtime::block_on(self.as_async().restore_users_from_trash(user_ids, options))?
+    }
+
+    /// See [`Client::bulk`].
+    pub fn bulk(&self, operations: &[BulkOperation], options: &BulkOptions) -> Result<Vec<BulkOperationResult>> {
+        crate::runtime::block_on(self.as_async().bulk(operations, options))?
+    }
+
+    /// See [`Client::pending_deletion_days`].
+    pub fn pending_deletion_days(&self) -> Result<Option<u32>> {
+        crate::runtime::block_on(self.as_async().pending_deletion_days())?
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,11 +398,16 @@ mod tests {
         let requests = client().preview().bulk_create_users(&users, &BulkOptions::default()).unwrap();
         assert_eq!(requests.len(), 3);
         let body = requests[2].body.as_ref().unwrap().text().to_string();
-        assert_eq!(body, r#"{"users":"[{\"username\":\"u200\"},{\"username\":\"u201\"},{\"username\":\"u202\"},{\"username\":\"u203\"},{\"username\":\"u204\"}]"}"#);
+        assert_eq!(
+            body,
+            r#"{"users":"[{\"username\":\"u200\"},{\"username\":\"u201\"},{\"username\":\"u202\"},{\"username\":\"u203\"},{\"username\":\"u204\"}]"}"#
+        );
         let small = BulkOptions { chunk_size: Some(50), ..Default::default() };
         assert_eq!(client().preview().bulk_create_users(&users, &small).unwrap().len(), 5);
         let big = BulkOptions { chunk_size: Some(101), ..Default::default() };
-        assert!(matches!(client().preview().bulk_create_users(&users, &big), Err(Error::InvalidInput { field, .. }) if field == "chunk_size"));
+        assert!(
+            matches!(client().preview().bulk_create_users(&users, &big), Err(Error::InvalidInput { field, .. }) if field == "chunk_size")
+        );
     }
 
     #[test]
@@ -393,7 +435,8 @@ mod tests {
             string[0].body.as_ref().unwrap().text(),
             r#"{"operations":"[{\"body\":{\"username\":\"n1\"},\"method\":\"POST\",\"path\":\"/admin/v1/users\"}]"}"#
         );
-        let bad = vec![BulkOperation { method: "GET".into(), path: "/admin/v1/users".into(), body: Default::default() }];
+        let bad =
+            vec![BulkOperation { method: "GET".into(), path: "/admin/v1/users".into(), body: Default::default() }];
         assert!(client().preview().bulk(&bad, &BulkOptions::default()).is_err());
     }
 
@@ -407,32 +450,5 @@ mod tests {
         let ids = vec!["DU1".to_string(), "DU2".to_string()];
         let requests = client.preview().restore_users_from_trash(&ids, &BulkOptions::default()).unwrap();
         assert_eq!(requests[0].body.as_ref().unwrap().text(), r#"{"user_id_list":"[\"DU1\",\"DU2\"]"}"#);
-    }
-}
-
-impl super::blocking::Client {
-    /// See [`Client::bulk_create_users`].
-    pub fn bulk_create_users(&self, users: &[UserCreate], options: &BulkOptions) -> Result<Vec<User>> {
-        crate::runtime::block_on(self.as_async().bulk_create_users(users, options))?
-    }
-
-    /// See [`Client::send_users_to_trash`].
-    pub fn send_users_to_trash(&self, user_ids: &[String], options: &BulkOptions) -> Result<Vec<TrashResult>> {
-        crate::runtime::block_on(self.as_async().send_users_to_trash(user_ids, options))?
-    }
-
-    /// See [`Client::restore_users_from_trash`].
-    pub fn restore_users_from_trash(&self, user_ids: &[String], options: &BulkOptions) -> Result<Vec<TrashResult>> {
-        crate::runtime::block_on(self.as_async().restore_users_from_trash(user_ids, options))?
-    }
-
-    /// See [`Client::bulk`].
-    pub fn bulk(&self, operations: &[BulkOperation], options: &BulkOptions) -> Result<Vec<BulkOperationResult>> {
-        crate::runtime::block_on(self.as_async().bulk(operations, options))?
-    }
-
-    /// See [`Client::pending_deletion_days`].
-    pub fn pending_deletion_days(&self) -> Result<Option<u32>> {
-        crate::runtime::block_on(self.as_async().pending_deletion_days())?
     }
 }

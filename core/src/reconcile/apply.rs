@@ -233,7 +233,14 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
-    fn finish(&mut self, index: usize, status: OutcomeStatus, duo_user_id: Option<String>, reason: Option<String>, error: Option<Error>) {
+    fn finish(
+        &mut self,
+        index: usize,
+        status: OutcomeStatus,
+        duo_user_id: Option<String>,
+        reason: Option<String>,
+        error: Option<Error>,
+    ) {
         let Some(entry) = self.plan.entries.get(index) else { return };
         let outcome = Outcome {
             entry: u32::try_from(index).unwrap_or(u32::MAX),
@@ -358,7 +365,8 @@ pub async fn apply(plan: &Plan, client: &Client, options: &ApplyOptions) -> Resu
 
     // Creates, in bulk: all-or-nothing per request.
     for chunk in to_create.chunks(create_chunk) {
-        let users: Vec<UserCreate> = chunk.iter().filter_map(|i| plan.entries.get(*i).and_then(|e| create_of(e).ok())).collect();
+        let users: Vec<UserCreate> =
+            chunk.iter().filter_map(|i| plan.entries.get(*i).and_then(|e| create_of(e).ok())).collect();
         let intended: Vec<_> = chunk.iter().map(|i| (*i, JournalState::Intended, None)).collect();
         run.journal(&intended)?;
         match client.bulk_create_users(&users, &BulkOptions::default()).await {
@@ -428,7 +436,10 @@ pub async fn apply(plan: &Plan, client: &Client, options: &ApplyOptions) -> Resu
         let result = match entry.action {
             ActionKind::SyncFromDirectory => match &plan.mapping.directory_key {
                 Some(key) => client.sync_user_from_directory(key, &entry.username).await.map(|_| ()),
-                None => Err(Error::invalid("mapping.directory_key", "a sync_from_directory entry needs the mapping's directory key")),
+                None => Err(Error::invalid(
+                    "mapping.directory_key",
+                    "a sync_from_directory entry needs the mapping's directory key",
+                )),
             },
             _ => match update_of(&entry.changes) {
                 Ok(update) if update.is_empty() => Ok(()),

@@ -16,7 +16,10 @@ pub fn users_of_events(events: &[DirectoryEvent]) -> Vec<DirectoryUser> {
         let mut user = user.clone();
         match event.kind {
             EventKind::UserDeleted => user.state = DirectoryUserState::Inactive,
-            EventKind::UserCreated | EventKind::UserUpdated | EventKind::GroupUserAdded | EventKind::GroupUserRemoved => {}
+            EventKind::UserCreated
+            | EventKind::UserUpdated
+            | EventKind::GroupUserAdded
+            | EventKind::GroupUserRemoved => {}
             _ => continue,
         }
         match users.iter_mut().find(|u| u.id == user.id) {

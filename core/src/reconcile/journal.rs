@@ -87,7 +87,10 @@ impl Journal {
                         ));
                     }
                     None => {
-                        return Err(Error::invalid("journal", format!("{} is not a reconcile journal", path.display())));
+                        return Err(Error::invalid(
+                            "journal",
+                            format!("{} is not a reconcile journal", path.display()),
+                        ));
                     }
                 }
                 for line in lines {
@@ -126,8 +129,9 @@ impl Journal {
         let Some(file) = &self.file else { return Ok(()) };
         let mut text = String::new();
         for (entry, state, user_id) in records {
-            let line = serde_json::to_string(&Record { entry: *entry, state: *state, user_id: user_id.map(str::to_string) })
-                .map_err(|e| Error::Internal { message: e.to_string() })?;
+            let line =
+                serde_json::to_string(&Record { entry: *entry, state: *state, user_id: user_id.map(str::to_string) })
+                    .map_err(|e| Error::Internal { message: e.to_string() })?;
             text.push_str(&line);
             text.push('\n');
         }

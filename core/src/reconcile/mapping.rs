@@ -199,8 +199,7 @@ impl Mapping {
     /// Reads the JSON form (every member optional); an unknown member or value is
     /// [`Error::InvalidInput`] naming it.
     pub fn from_json(text: &str) -> Result<Mapping> {
-        let mapping: Mapping =
-            serde_json::from_str(text).map_err(|e| Error::invalid("mapping", e.to_string()))?;
+        let mapping: Mapping = serde_json::from_str(text).map_err(|e| Error::invalid("mapping", e.to_string()))?;
         mapping.validate()?;
         Ok(mapping)
     }

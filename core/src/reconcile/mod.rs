@@ -18,7 +18,9 @@ mod journal;
 mod mapping;
 mod plan;
 
-pub use apply::{ApplyOptions, DEFAULT_CONCURRENCY, MAX_CONCURRENCY, Outcome, OutcomeStatus, ProgressFn, Report, apply};
+pub use apply::{
+    ApplyOptions, DEFAULT_CONCURRENCY, MAX_CONCURRENCY, Outcome, OutcomeStatus, ProgressFn, Report, apply,
+};
 pub use events::{plan_events, users_of_events};
 pub use journal::JournalState;
 pub use mapping::{

@@ -324,11 +324,18 @@ pub(crate) fn plan_users(
             ids.dedup();
             match ids.as_slice() {
                 [one] if !one.trim().is_empty() => one.to_string(),
-                [] => return Err(Error::invalid("directory_id", "no directory user, so no directory: set mapping.directory_id")),
-                _ => return Err(Error::invalid(
-                    "directory_users",
-                    "the users come from several directories (or none says which): set mapping.directory_id",
-                )),
+                [] => {
+                    return Err(Error::invalid(
+                        "directory_id",
+                        "no directory user, so no directory: set mapping.directory_id",
+                    ));
+                }
+                _ => {
+                    return Err(Error::invalid(
+                        "directory_users",
+                        "the users come from several directories (or none says which): set mapping.directory_id",
+                    ));
+                }
             }
         }
     };
@@ -354,7 +361,13 @@ pub(crate) fn plan_users(
             Some(name) => {
                 let others: Vec<&str> = by_name
                     .get(name.as_str())
-                    .map(|v| v.iter().filter(|j| **j != i).filter_map(|j| directory_users.get(*j)).map(|u| u.id.as_str()).collect())
+                    .map(|v| {
+                        v.iter()
+                            .filter(|j| **j != i)
+                            .filter_map(|j| directory_users.get(*j))
+                            .map(|u| u.id.as_str())
+                            .collect()
+                    })
                     .unwrap_or_default();
                 if !others.is_empty() {
                     conflict(
@@ -362,7 +375,11 @@ pub(crate) fn plan_users(
                         user,
                         None,
                         ConflictReason::DuplicateUsername,
-                        format!("directory users {} and {} map to the Duo username {name:?}", user.id, others.join(", ")),
+                        format!(
+                            "directory users {} and {} map to the Duo username {name:?}",
+                            user.id,
+                            others.join(", ")
+                        ),
                     )
                 } else {
                     planner.entry(user, name)
@@ -450,7 +467,9 @@ impl<'a> Planner<'a> {
     fn in_scope(&self, user: &User) -> bool {
         match &self.mapping.scope {
             Scope::Directory => owner_of(user).is_none_or(|owner| owner == self.directory_id),
-            Scope::Group(name) => user.groups.iter().any(|g| g.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name))),
+            Scope::Group(name) => {
+                user.groups.iter().any(|g| g.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+            }
             Scope::UsernamePattern(p) => glob_match(p, &user.username),
         }
     }
@@ -479,7 +498,8 @@ impl<'a> Planner<'a> {
         }
         let notes = before.and_then(|u| u.notes.clone()).unwrap_or_default();
         if super::mapping::owner_in_notes(&notes) != Some(self.directory_id) {
-            let notes = if notes.trim().is_empty() { self.marker.to_string() } else { format!("{notes}\n{}", self.marker) };
+            let notes =
+                if notes.trim().is_empty() { self.marker.to_string() } else { format!("{notes}\n{}", self.marker) };
             fields.push(("notes", notes));
         }
         fields
@@ -487,21 +507,22 @@ impl<'a> Planner<'a> {
 
     fn entry(&mut self, user: &DirectoryUser, username: &str) -> PlanEntry {
         let duo = self.names.get(username).copied();
-        let email_holders: Vec<usize> = user
-            .email
-            .as_deref()
-            .and_then(|e| self.emails.get(&e.to_lowercase()))
-            .cloned()
-            .unwrap_or_default();
+        let email_holders: Vec<usize> =
+            user.email.as_deref().and_then(|e| self.emails.get(&e.to_lowercase())).cloned().unwrap_or_default();
         let found = duo.and_then(|i| self.duo.get(i));
         if email_holders.len() > 1 {
-            let ids: Vec<&str> = email_holders.iter().filter_map(|i| self.duo.get(*i)).map(|u| u.user_id.as_str()).collect();
+            let ids: Vec<&str> =
+                email_holders.iter().filter_map(|i| self.duo.get(*i)).map(|u| u.user_id.as_str()).collect();
             return conflict(
                 username.to_string(),
                 user,
                 found,
                 ConflictReason::SharedEmail,
-                format!("the email {:?} belongs to several Duo users: {}", user.email.as_deref().unwrap_or_default(), ids.join(", ")),
+                format!(
+                    "the email {:?} belongs to several Duo users: {}",
+                    user.email.as_deref().unwrap_or_default(),
+                    ids.join(", ")
+                ),
             );
         }
         if let Some(i) = duo
@@ -574,7 +595,11 @@ impl<'a> Planner<'a> {
         match existing.status {
             UserStatus::PendingDeletion => entry.action = ActionKind::Restore,
             UserStatus::Disabled => {
-                entry.changes.push(FieldChange { field: "status".into(), before: Some("disabled".into()), after: "active".into() });
+                entry.changes.push(FieldChange {
+                    field: "status".into(),
+                    before: Some("disabled".into()),
+                    after: "active".into(),
+                });
                 entry.action = ActionKind::Update;
             }
             _ if !entry.changes.is_empty() => entry.action = ActionKind::Update,
@@ -603,8 +628,11 @@ impl<'a> Planner<'a> {
             }
             (InactiveAction::Disable, status) => {
                 entry.action = ActionKind::Disable;
-                entry.changes =
-                    vec![FieldChange { field: "status".into(), before: Some(status.as_str().into()), after: "disabled".into() }];
+                entry.changes = vec![FieldChange {
+                    field: "status".into(),
+                    before: Some(status.as_str().into()),
+                    after: "disabled".into(),
+                }];
             }
         }
     }

@@ -64,12 +64,9 @@ fn a_new_active_user_is_created_with_every_mapped_field_and_the_marker() {
 
 #[test]
 fn a_changed_field_is_an_update_with_before_and_after() {
-    let plan = plan(
-        &[dir("1", "ann@example.com", "Ann", "Lee-Smith", "active")],
-        &[ann_in_duo(serde_json::json!({}))],
-        None,
-    )
-    .unwrap();
+    let plan =
+        plan(&[dir("1", "ann@example.com", "Ann", "Lee-Smith", "active")], &[ann_in_duo(serde_json::json!({}))], None)
+            .unwrap();
     let e = only(&plan);
     assert_eq!(e.action, ActionKind::Update);
     assert_eq!(e.duo_user_id.as_deref(), Some("DUANN000000000000001"));
@@ -92,7 +89,10 @@ fn an_equal_user_is_unchanged_and_an_unmarked_one_is_adopted() {
     let plan2 = plan(&[ann], &[ann_in_duo(serde_json::json!({"notes": "VIP"}))], None).unwrap();
     let e = only(&plan2);
     assert_eq!(e.action, ActionKind::Update);
-    assert_eq!(e.changes, [FieldChange { field: "notes".into(), before: Some("VIP".into()), after: format!("VIP\n{MARK}") }]);
+    assert_eq!(
+        e.changes,
+        [FieldChange { field: "notes".into(), before: Some("VIP".into()), after: format!("VIP\n{MARK}") }]
+    );
 }
 
 #[test]
@@ -134,12 +134,18 @@ fn an_active_user_in_the_trash_is_restored_with_its_changes() {
 
 #[test]
 fn a_disabled_user_back_in_the_directory_is_reactivated() {
-    let plan =
-        plan(&[dir("1", "ann@example.com", "Ann", "Lee", "active")], &[ann_in_duo(serde_json::json!({"status": "disabled"}))], None)
-            .unwrap();
+    let plan = plan(
+        &[dir("1", "ann@example.com", "Ann", "Lee", "active")],
+        &[ann_in_duo(serde_json::json!({"status": "disabled"}))],
+        None,
+    )
+    .unwrap();
     let e = only(&plan);
     assert_eq!(e.action, ActionKind::Update);
-    assert_eq!(e.changes, [FieldChange { field: "status".into(), before: Some("disabled".into()), after: "active".into() }]);
+    assert_eq!(
+        e.changes,
+        [FieldChange { field: "status".into(), before: Some("disabled".into()), after: "active".into() }]
+    );
 }
 
 #[test]
@@ -226,7 +232,8 @@ fn a_username_pattern_scope_only_owns_matching_users() {
     let scope = Mapping { scope: Scope::UsernamePattern("*@example.com".into()), ..Mapping::default() };
     let outside = duo("DUBOB000000000000001", "bob@corp.test", serde_json::json!({}));
     let inside = duo("DUCAT000000000000001", "cat@example.com", serde_json::json!({}));
-    let plan = plan(&[], &[outside, inside], Some(&Mapping { directory_id: Some("directory_1".into()), ..scope })).unwrap();
+    let plan =
+        plan(&[], &[outside, inside], Some(&Mapping { directory_id: Some("directory_1".into()), ..scope })).unwrap();
     let actions: Vec<(&str, ActionKind)> = plan.entries.iter().map(|e| (e.username.as_str(), e.action)).collect();
     assert_eq!(actions, [("cat@example.com", ActionKind::Trash)]);
 }
@@ -240,7 +247,11 @@ fn no_username_is_a_conflict_and_other_sources_work() {
     assert_eq!(only(&plan1).conflict.as_ref().unwrap().reason, ConflictReason::NoUsername);
     let plan2 = plan(&[no_email.clone()], &[], Some(&by_attr)).unwrap();
     assert_eq!(only(&plan2).username, "e7");
-    let by_idp = Mapping { username_from: UsernameSource::IdpId, realname: "{last_name}, {first_name} ({idp_id})".into(), ..Mapping::default() };
+    let by_idp = Mapping {
+        username_from: UsernameSource::IdpId,
+        realname: "{last_name}, {first_name} ({idp_id})".into(),
+        ..Mapping::default()
+    };
     let plan3 = plan(&[no_email], &[], Some(&by_idp)).unwrap();
     let e = only(&plan3);
     assert_eq!(e.username, "idp-7");
@@ -262,7 +273,9 @@ fn plans_round_trip_through_json_and_refuse_other_versions() {
     let newer = text.replacen("\"version\": 1", "\"version\": 2", 1);
     assert!(matches!(Plan::from_json(&newer), Err(crate::Error::InvalidInput { field, .. }) if field == "plan"));
     assert!(Plan::from_json("[]").is_err());
-    assert!(matches!(Mapping::from_json(r#"{"fields": ["phone"]}"#), Err(crate::Error::InvalidInput { field, .. }) if field == "fields[0]"));
+    assert!(
+        matches!(Mapping::from_json(r#"{"fields": ["phone"]}"#), Err(crate::Error::InvalidInput { field, .. }) if field == "fields[0]")
+    );
     assert!(Mapping::from_json(r#"{"colour": "red"}"#).is_err());
 }
 
@@ -280,10 +293,18 @@ fn events_plan_only_the_users_they_touch() {
     let bob = dir("2", "bob@example.com", "Bob", "Ray", "active");
     let mut bob_renamed = bob.clone();
     bob_renamed.last_name = Some("Roy".into());
-    let events = [event("dsync.user.created", &bob), event("dsync.user.updated", &bob_renamed), event("dsync.user.deleted", &ann)];
+    let events = [
+        event("dsync.user.created", &bob),
+        event("dsync.user.updated", &bob_renamed),
+        event("dsync.user.deleted", &ann),
+    ];
     let carl = duo("DUCARL00000000000001", "carl@example.com", serde_json::json!({"notes": MARK}));
     let plan = plan_events(&events, &[ann_in_duo(serde_json::json!({})), carl], None).unwrap();
     let actions: Vec<(&str, ActionKind)> = plan.entries.iter().map(|e| (e.username.as_str(), e.action)).collect();
-    assert_eq!(actions, [("bob@example.com", ActionKind::Create), ("ann@example.com", ActionKind::Trash)], "carl is not touched");
+    assert_eq!(
+        actions,
+        [("bob@example.com", ActionKind::Create), ("ann@example.com", ActionKind::Trash)],
+        "carl is not touched"
+    );
     assert!(plan.entries[0].changes.iter().any(|c| c.field == "lastname" && c.after == "Roy"), "latest state wins");
 }

@@ -137,7 +137,7 @@ impl Handle {
 }
 
 /// Keyword user fields through core's field table (`None` leaves a field unchanged, `""` empties it).
-fn fields<T>(
+pub(crate) fn fields<T>(
     mut target: T,
     kwargs: Option<&Bound<'_, PyDict>>,
     set: fn(&mut T, &str, Option<&str>) -> Result<(), Error>,
@@ -202,7 +202,7 @@ impl From<Handle> for PyClient {
 /// Use as a context manager to close its pool.
 #[pyclass(frozen, module = "duo_directory", name = "Client")]
 pub struct PyClient {
-    handle: Handle,
+    pub(crate) handle: Handle,
 }
 
 #[pymethods]

@@ -11,6 +11,7 @@ mod directory;
 mod emulator;
 mod error;
 mod models;
+mod reconcile;
 mod repr;
 mod sign;
 mod sync;
@@ -91,6 +92,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(directory::compute_webhook_signature, m)?)?;
     use client::surface::{PyAsyncGroupIterator, PyGroupIterator};
     add_classes!(PyGroupIterator, PyAsyncGroupIterator, models::bypass::PyBypassCode);
+    reconcile::register(m)?;
     m.add_function(wrap_pyfunction!(sign::sign_request, m)?)?;
     m.add_function(wrap_pyfunction!(_force_panic, m)?)?;
     m.add_function(wrap_pyfunction!(_force_panic_async, m)?)?;

@@ -7,6 +7,12 @@ all backed by one Rust core. ``duo_directory.testing.Emulator`` runs a local Duo
 import atexit as _atexit
 
 from ._native import (
+    FieldChange,
+    Outcome,
+    Plan,
+    PlanEntry,
+    Report,
+    TrashResult,
     AsyncClient,
     AsyncGroupIterator,
     AsyncUserIterator,
@@ -49,6 +55,7 @@ from ._native import (
     verify_webhook,
 )
 from ._native import _shutdown
+from . import reconcile
 
 # Stop the library's runtime while the interpreter is still whole: after this no runtime thread
 # touches Python (see docs/runtime-boundary.md). Registered first, so it runs after the user's
@@ -56,6 +63,12 @@ from ._native import _shutdown
 _atexit.register(_shutdown)
 
 __all__ = [
+    "FieldChange",
+    "Outcome",
+    "Plan",
+    "PlanEntry",
+    "Report",
+    "TrashResult",
     "AsyncClient",
     "AsyncGroupIterator",
     "AsyncUserIterator",

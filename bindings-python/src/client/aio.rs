@@ -83,7 +83,7 @@ where
 }
 
 /// [`spawn_py`] for a core future.
-pub(super) fn spawn<'py, T>(
+pub(crate) fn spawn<'py, T>(
     py: Python<'py>,
     fut: impl Future<Output = Result<T, Error>> + Send + 'static,
 ) -> PyResult<Bound<'py, PyAny>>
@@ -130,7 +130,7 @@ impl From<Handle> for PyAsyncClient {
 /// Use `async with AsyncClient(...) as client:` to close its pool at the end.
 #[pyclass(frozen, module = "duo_directory", name = "AsyncClient")]
 pub struct PyAsyncClient {
-    pub(super) handle: Handle,
+    pub(crate) handle: Handle,
 }
 
 #[pymethods]

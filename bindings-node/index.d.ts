@@ -115,6 +115,31 @@ export declare class Client {
   close(): void
   /** `Client(host="...", ikey="...")`, never the secret. */
   toString(): string
+  /**
+   * Creates users with `bulk_create` (100 a request, all-or-nothing per request): objects of
+   * `username`, `realname`, `firstname`, `lastname`, `email`, `status`, `notes`.
+   */
+  bulkCreateUsers(users: Array<Record<string, string>>, options?: BulkOptions): Promise<User[]>
+  /** Moves users to the trash (`pending deletion`); one result per id. */
+  sendUsersToTrash(userIds: string[], options?: BulkOptions): Promise<TrashResult[]>
+  /** Takes users out of the trash; one result per id. */
+  restoreUsersFromTrash(userIds: string[], options?: BulkOptions): Promise<TrashResult[]>
+  /**
+   * Runs `{method, path, body}` operations with `/admin/v1/bulk` (50 a request); one result
+   * object (`{stat, response}` or `{stat, code, message}`) per operation.
+   */
+  bulk(operations: Array<{ method: string; path: string; body?: Record<string, unknown> }>, options?: BulkOptions): Promise<Array<Record<string, unknown>>>
+  /** Days a trashed user stays `pending deletion` (null when Duo does not say). */
+  pendingDeletionDays(): Promise<number | null>
+  /** Lists every Duo user and plans the reconcile of `directoryUsers` against them. */
+  planReconcile(directoryUsers: Array<DirectoryUser>, options?: PlanOptions): Promise<Plan>
+  /** Plans the users that directory `events` touch (one batch lookup per 100 users). */
+  planEvents(events: Array<DirectoryEvent>, options?: PlanOptions): Promise<Plan>
+  /**
+   * Applies a plan: re-reads each user, writes what still differs (bulk creates, trash and
+   * restore; `concurrency` updates at a time), and reports every user.
+   */
+  apply(plan: Plan, options?: ApplyOptions): Promise<Report>
   /** Adds a user to a group. */
   addUserGroup(userId: string, groupId: string): Promise<void>
   /** Removes a user from a group. */
@@ -374,6 +399,29 @@ export declare class GroupIterator {
   stop(): void
 }
 
+/**
+ * A reconcile plan: per user, what applying it would do. `toJSON()` is the saved form
+ * (`JSON.stringify(plan)`), `Plan.fromJSON(text)` loads it.
+ */
+export declare class Plan {
+  /** Loads a plan from its JSON text or object; `InvalidInputError` (field `plan`) otherwise. */
+  static fromJSON(input: string | Record<string, unknown>): Plan
+  /** The plan as an object in its file format (what `JSON.stringify` writes). */
+  toJSON(): Record<string, unknown>
+  /** Format version. */
+  get version(): number
+  /** The directory reconciled. */
+  get directoryId(): string
+  /** The mapping the plan was made with (its JSON form). */
+  get mapping(): Record<string, unknown>
+  /** One entry per user. */
+  get entries(): Array<PlanEntry>
+  /** How many entries of each action. */
+  get summary(): Record<string, number>
+  /** Entries that write to Duo. */
+  get changes(): number
+}
+
 /** The exact request a call would send, without its Authorization header (nothing is sent). */
 export declare class PreparedRequest {
   /** HTTP method, upper-case. */
@@ -545,6 +593,24 @@ export declare function _forcePanicAsync(): Promise<void>
  * emulator's CA files) when Node exits, so that no runtime thread touches a torn-down Node.
  */
 export declare function _init(makeError: (className: string, message: string, properties: Record<string, unknown>) => Error): void
+
+/** Options of `apply`. */
+export interface ApplyOptions {
+  /** Updates in flight at once (1..64, default 8). */
+  concurrency?: number
+  /** A journal file path: an interrupted apply run again with it resumes where it stopped. */
+  journal?: string
+  /** Users per bulk request (at most 100). */
+  chunkSize?: number
+}
+
+/** Options of the bulk calls. */
+export interface BulkOptions {
+  /** Items per request (at most Duo's limit: 100, or 50 operations). */
+  chunkSize?: number
+  /** `array` (default) or `json_string`: how `bulk` sends its operations. */
+  encoding?: string
+}
 
 /** A bypass code as Duo lists it: its metadata, never the code itself. */
 export interface BypassCode {
@@ -772,6 +838,16 @@ export interface FaultSettings {
   delay?: number
 }
 
+/** One field's change: its Duo name, the value now (absent for a user to create) and after. */
+export interface FieldChange {
+  /** Duo field name. */
+  field: string
+  /** The value now. */
+  before?: string
+  /** The value the plan writes. */
+  after: string
+}
+
 /** A group as embedded in a user. */
 export interface Group {
   /** Description. */
@@ -828,6 +904,32 @@ export interface ListOptions {
   pageSize?: number
 }
 
+/** What happened to one user. */
+export interface Outcome {
+  /** Position of the entry in the plan. */
+  entry: number
+  /** The entry's username. */
+  username: string
+  /** The entry's action. */
+  action: string
+  /** `done`, `failed`, `skipped` or `unchanged`. */
+  status: string
+  /** The Duo user's id (a created user's new id). */
+  duoUserId?: string
+  /** Why it was skipped, or how it was found done without a write. */
+  reason?: string
+  /** The error, when it failed. */
+  error?: OutcomeError
+}
+
+/** A failed write's error: core's stable kind (`transport`, `api`, ...) and its message. */
+export interface OutcomeError {
+  /** The error's stable kind, as `DuoError.code`. */
+  code: string
+  /** The error's message. */
+  message: string
+}
+
 /** Parses an event (from the Events API, or a body already verified) without a signature check. */
 export declare function parseEvent(payload: Buffer | string): DirectoryEvent
 
@@ -871,6 +973,36 @@ export interface Phone {
   extra: Record<string, unknown>
 }
 
+/** Plans the reconcile of `directoryUsers` into `duoUsers` (pure: sends nothing). */
+export declare function plan(directoryUsers: DirectoryUser[], duoUsers: User[], mapping?: Record<string, unknown> | string | null): Plan
+
+/** One user of a plan. */
+export interface PlanEntry {
+  /** `create`, `update`, `disable`, `trash`, `restore`, `sync_from_directory`, `unchanged` or `conflict`. */
+  action: string
+  /** The Duo username. */
+  username: string
+  /** The directory user's id. */
+  directoryUserId?: string
+  /** The Duo user's id. */
+  duoUserId?: string
+  /** Field changes. */
+  changes: Array<FieldChange>
+  /** For a conflict: `duplicate_username`, `shared_email`, `other_directory`, `out_of_scope` or `no_username`. */
+  conflictReason?: string
+  /** For a conflict: the users involved, in words. */
+  conflictDetail?: string
+}
+
+/** Plans the users that directory `events` touch against `duoUsers` (pure: sends nothing). */
+export declare function planEvents(events: DirectoryEvent[], duoUsers: User[], mapping?: Record<string, unknown> | string | null): Plan
+
+/** Options of `planReconcile` / `planEvents`. */
+export interface PlanOptions {
+  /** The mapping: its JSON form (`{username_from, fields, realname, inactive, scope, directory_id, directory_key}`) or text. */
+  mapping?: Record<string, unknown> | string
+}
+
 /** Requests per minute by class, for `EmulatorOptions.rateLimits`. */
 export interface RateLimits {
   /** Pages of objects per minute (Duo: 200). */
@@ -891,6 +1023,16 @@ export interface RecordedRequest {
   params: Array<Array<string>>
   /** HTTP status answered (0 for a dropped connection). */
   status: number
+}
+
+/** Every plan entry's outcome, in plan order. */
+export interface Report {
+  /** One per entry. */
+  outcomes: Array<Outcome>
+  /** True when no write failed. */
+  ok: boolean
+  /** How many are `done`, `failed`, `skipped`, `unchanged`. */
+  counts: Record<string, number>
 }
 
 /** Signs one Duo API request, byte-identical to the official clients. */
@@ -920,6 +1062,14 @@ export interface Token {
   type?: string
   /** Members this version does not model, in the API's own names. */
   extra: Record<string, unknown>
+}
+
+/** The result of one id of a trash or restore call. */
+export interface TrashResult {
+  /** The user's id. */
+  userId: string
+  /** Whether Duo moved the user. */
+  success: boolean
 }
 
 /** A legacy U2F token as embedded in a user. */

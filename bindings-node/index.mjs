@@ -5,6 +5,6 @@ export const {
   Client, UserIterator, GroupIterator, Preview, User, DirectoryUser, UserStatus, PreparedRequest, SignedRequest, signRequest, VERSION,
   DuoError, DuoApiError, NotFoundError, AuthError, RateLimitedError, InvalidInputError, TransportError, DuoTimeoutError, DecodeError,
   DirectoryClient, DirectoryIterator, DirectoryEvent, verifyWebhook, parseEvent, computeWebhookSignature, WebhookVerificationError,
-  Emulator, _forcePanic, _forcePanicAsync
+  Emulator, _forcePanic, _forcePanicAsync, Plan, plan, planEvents
 } = cjs
 export default cjs

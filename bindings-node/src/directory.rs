@@ -89,6 +89,13 @@ pub struct DirectoryEvent {
     inner: CoreEvent,
 }
 
+impl DirectoryEvent {
+    /// The core event.
+    pub(crate) fn core(&self) -> &CoreEvent {
+        &self.inner
+    }
+}
+
 #[napi]
 impl DirectoryEvent {
     /// Reads an event from JSON text or an object in the API's own names (no signature check).

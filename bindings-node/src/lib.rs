@@ -13,6 +13,7 @@ mod directory;
 mod emulator;
 mod error;
 mod models;
+mod reconcile;
 mod sign;
 mod surface;
 

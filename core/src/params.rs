@@ -148,7 +148,7 @@ impl Serialize for Params {
 impl<'de> serde::Deserialize<'de> for ParamValue {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         #[derive(serde::Deserialize)]
-        #[serde(untagged, expecting = "a string, a list of strings or a JSON value")]
+        #[serde(untagged, expecting = "a string or a list of strings")]
         enum Wire {
             One(String),
             Many(Vec<String>),
@@ -157,7 +157,14 @@ impl<'de> serde::Deserialize<'de> for ParamValue {
         Ok(match Wire::deserialize(deserializer)? {
             Wire::One(s) => ParamValue::One(s),
             Wire::Many(v) => ParamValue::Many(v),
-            Wire::Json(v) => ParamValue::Json(crate::canon_json::value_to_json(&v)),
+            // only an array of objects (`operations` of `/admin/v1/bulk`) is a JSON value;
+            // numbers, booleans, null and nested objects stay refused
+            Wire::Json(v @ serde_json::Value::Array(_))
+                if v.as_array().is_some_and(|a| a.iter().any(|i| i.is_object())) =>
+            {
+                ParamValue::Json(crate::canon_json::value_to_json(&v))
+            }
+            Wire::Json(_) => return Err(serde::de::Error::custom("expected a string or a list of strings")),
         })
     }
 }

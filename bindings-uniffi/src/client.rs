@@ -24,6 +24,11 @@ pub enum ParamValue {
         /// The values, in order.
         values: Vec<String>,
     },
+    /// A JSON value sent as is in a v5 body (the `operations` array of `/admin/v1/bulk`).
+    Json {
+        /// Its JSON text.
+        json: String,
+    },
 }
 
 pub(crate) fn params_from_foreign(params: HashMap<String, ParamValue>) -> Params {
@@ -32,6 +37,12 @@ pub(crate) fn params_from_foreign(params: HashMap<String, ParamValue>) -> Params
     entries.into_iter().fold(Params::new(), |p, (name, value)| match value {
         ParamValue::One { value } => p.with(name, value),
         ParamValue::Many { values } => p.with(name, values),
+        ParamValue::Json { json } => match serde_json::from_str::<serde_json::Value>(&json) {
+            Ok(value) => {
+                p.with(name, duo_directory::ParamValue::Json(duo_directory::canon_json::value_to_json(&value)))
+            }
+            Err(_) => p.with(name, json),
+        },
     })
 }
 
@@ -39,6 +50,7 @@ pub(crate) fn params_to_foreign(params: &Params) -> HashMap<String, ParamValue> 
     let convert = |v: &duo_directory::ParamValue| match v {
         duo_directory::ParamValue::One(value) => ParamValue::One { value: value.clone() },
         duo_directory::ParamValue::Many(values) => ParamValue::Many { values: values.clone() },
+        duo_directory::ParamValue::Json(json) => ParamValue::Json { json: json.clone() },
     };
     params.iter().map(|(k, v)| (k.to_string(), convert(v))).collect()
 }
@@ -203,7 +215,11 @@ impl UserFields {
         }
     }
 
-    fn apply<T>(&self, mut target: T, set: fn(&mut T, &str, Option<&str>) -> Result<(), Error>) -> Result<T> {
+    pub(crate) fn apply<T>(
+        &self,
+        mut target: T,
+        set: fn(&mut T, &str, Option<&str>) -> Result<(), Error>,
+    ) -> Result<T> {
         for field in UserField::ALL {
             set(&mut target, field.name(), self.get(field))?;
         }

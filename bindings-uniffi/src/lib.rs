@@ -15,6 +15,7 @@ mod directory;
 mod emulator;
 mod error;
 mod models;
+mod reconcile;
 mod sign;
 mod surface;
 

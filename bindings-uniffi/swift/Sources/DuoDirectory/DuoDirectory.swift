@@ -465,6 +465,22 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
+    typealias FfiType = UInt32
+    typealias SwiftType = UInt32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
     typealias FfiType = Int64
     typealias SwiftType = Int64
@@ -641,6 +657,50 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * Changes a user (Duo's "modify user").
      */
     func updateUser(userId: String, fields: UserFields) async throws  -> User
+    
+    /**
+     * Applies a plan: re-reads each user, writes what still differs (bulk creates, trash and
+     * restore; `concurrency` updates at a time), and reports every user. With `journal` (a file
+     * path) an interrupted apply resumes where it stopped.
+     */
+    func apply(plan: Plan, concurrency: Int64?, journal: String?, chunkSize: Int64?) async throws  -> Report
+    
+    /**
+     * Runs operations with `/admin/v1/bulk` (50 a request); one result per operation.
+     * `encoding`: `array` (default) or `json_string`.
+     */
+    func bulk(operations: [BulkOperation], encoding: String?, chunkSize: Int64?) async throws  -> [BulkOperationResult]
+    
+    /**
+     * Creates users with `bulk_create` (100 a request, all-or-nothing per request); each
+     * `UserFields` needs `username`; aliases are refused (`InvalidInput`, `users[i].aliasN`).
+     */
+    func bulkCreateUsers(users: [UserFields], chunkSize: Int64?) async throws  -> [User]
+    
+    /**
+     * Days a trashed user stays `pending deletion` (null when Duo does not say).
+     */
+    func pendingDeletionDays() async throws  -> UInt32?
+    
+    /**
+     * Plans the users that directory `events` touch (one batch lookup per 100 users).
+     */
+    func planEvents(events: [DirectoryEvent], mapping: String?) async throws  -> Plan
+    
+    /**
+     * Lists every Duo user and plans the reconcile of `directoryUsers` against them.
+     */
+    func planReconcile(directoryUsers: [DirectoryUser], mapping: String?) async throws  -> Plan
+    
+    /**
+     * Takes users out of the trash; one result per id.
+     */
+    func restoreUsersFromTrash(userIds: [String], chunkSize: Int64?) async throws  -> [TrashResult]
+    
+    /**
+     * Moves users to the trash (`pending deletion`); one result per id.
+     */
+    func sendUsersToTrash(userIds: [String], chunkSize: Int64?) async throws  -> [TrashResult]
     
     /**
      * Adds a user to a group.
@@ -981,6 +1041,162 @@ open func updateUser(userId: String, fields: UserFields)async throws  -> User  {
             completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeUser_lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * Applies a plan: re-reads each user, writes what still differs (bulk creates, trash and
+     * restore; `concurrency` updates at a time), and reports every user. With `journal` (a file
+     * path) an interrupted apply resumes where it stopped.
+     */
+open func apply(plan: Plan, concurrency: Int64? = nil, journal: String? = nil, chunkSize: Int64? = nil)async throws  -> Report  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_apply(
+                        self.uniffiCloneHandle(),FfiConverterTypePlan_lower(plan),FfiConverterOptionInt64.lower(concurrency),FfiConverterOptionString.lower(journal),FfiConverterOptionInt64.lower(chunkSize)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeReport_lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * Runs operations with `/admin/v1/bulk` (50 a request); one result per operation.
+     * `encoding`: `array` (default) or `json_string`.
+     */
+open func bulk(operations: [BulkOperation], encoding: String? = nil, chunkSize: Int64? = nil)async throws  -> [BulkOperationResult]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_bulk(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeBulkOperation.lower(operations),FfiConverterOptionString.lower(encoding),FfiConverterOptionInt64.lower(chunkSize)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeBulkOperationResult.lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * Creates users with `bulk_create` (100 a request, all-or-nothing per request); each
+     * `UserFields` needs `username`; aliases are refused (`InvalidInput`, `users[i].aliasN`).
+     */
+open func bulkCreateUsers(users: [UserFields], chunkSize: Int64? = nil)async throws  -> [User]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_bulk_create_users(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeUserFields.lower(users),FfiConverterOptionInt64.lower(chunkSize)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeUser.lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * Days a trashed user stays `pending deletion` (null when Duo does not say).
+     */
+open func pendingDeletionDays()async throws  -> UInt32?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_pending_deletion_days(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionUInt32.lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * Plans the users that directory `events` touch (one batch lookup per 100 users).
+     */
+open func planEvents(events: [DirectoryEvent], mapping: String? = nil)async throws  -> Plan  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_plan_events(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeDirectoryEvent.lower(events),FfiConverterOptionString.lower(mapping)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_u64,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_u64,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_u64,
+            liftFunc: FfiConverterTypePlan_lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * Lists every Duo user and plans the reconcile of `directoryUsers` against them.
+     */
+open func planReconcile(directoryUsers: [DirectoryUser], mapping: String? = nil)async throws  -> Plan  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_plan_reconcile(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeDirectoryUser.lower(directoryUsers),FfiConverterOptionString.lower(mapping)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_u64,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_u64,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_u64,
+            liftFunc: FfiConverterTypePlan_lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * Takes users out of the trash; one result per id.
+     */
+open func restoreUsersFromTrash(userIds: [String], chunkSize: Int64? = nil)async throws  -> [TrashResult]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_restore_users_from_trash(
+                        self.uniffiCloneHandle(),FfiConverterSequenceString.lower(userIds),FfiConverterOptionInt64.lower(chunkSize)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeTrashResult.lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * Moves users to the trash (`pending deletion`); one result per id.
+     */
+open func sendUsersToTrash(userIds: [String], chunkSize: Int64? = nil)async throws  -> [TrashResult]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_send_users_to_trash(
+                        self.uniffiCloneHandle(),FfiConverterSequenceString.lower(userIds),FfiConverterOptionInt64.lower(chunkSize)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeTrashResult.lift,
             errorHandler: FfiConverterTypeDuoError_lift
         )
 }
@@ -2684,6 +2900,239 @@ public func FfiConverterTypeGroupCursor_lower(_ value: GroupCursor) -> UInt64 {
 
 
 /**
+ * A reconcile plan: per user, what applying it would do. `toJson()` saves it,
+ * `planFromJson(text)` loads it.
+ */
+public protocol PlanProtocol: AnyObject, Sendable {
+    
+    /**
+     * Entries that write to Duo.
+     */
+    func changes()  -> UInt32
+    
+    /**
+     * The directory reconciled.
+     */
+    func directoryId()  -> String
+    
+    /**
+     * One entry per user.
+     */
+    func entries()  -> [PlanEntry]
+    
+    /**
+     * The mapping the plan was made with, as JSON.
+     */
+    func mapping()  -> String
+    
+    /**
+     * How many entries of each action.
+     */
+    func summary()  -> [String: UInt32]
+    
+    /**
+     * The plan as (indented) JSON.
+     */
+    func toJson()  -> String
+    
+    /**
+     * Format version.
+     */
+    func version()  -> UInt32
+    
+}
+/**
+ * A reconcile plan: per user, what applying it would do. `toJson()` saves it,
+ * `planFromJson(text)` loads it.
+ */
+open class Plan: PlanProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_duo_directory_uniffi_fn_clone_plan(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_duo_directory_uniffi_fn_free_plan(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Entries that write to Duo.
+     */
+open func changes() -> UInt32  {
+    return try!  FfiConverterUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_plan_changes(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The directory reconciled.
+     */
+open func directoryId() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_plan_directory_id(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * One entry per user.
+     */
+open func entries() -> [PlanEntry]  {
+    return try!  FfiConverterSequenceTypePlanEntry.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_plan_entries(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The mapping the plan was made with, as JSON.
+     */
+open func mapping() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_plan_mapping(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * How many entries of each action.
+     */
+open func summary() -> [String: UInt32]  {
+    return try!  FfiConverterDictionaryStringUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_plan_summary(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The plan as (indented) JSON.
+     */
+open func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_plan_to_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Format version.
+     */
+open func version() -> UInt32  {
+    return try!  FfiConverterUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_method_plan_version(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlan: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Plan
+
+    public static func lift(_ handle: UInt64) throws -> Plan {
+        return Plan(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Plan) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Plan {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Plan, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlan_lift(_ handle: UInt64) throws -> Plan {
+    return try FfiConverterTypePlan.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlan_lower(_ value: Plan) -> UInt64 {
+    return FfiConverterTypePlan.lower(value)
+}
+
+
+
+
+
+
+/**
  * `client.preview()`: the request each mutating call would send (PowerShell's `-WhatIf`).
  */
 public protocol PreviewProtocol: AnyObject, Sendable {
@@ -3223,6 +3672,174 @@ public func FfiConverterTypeUserCursor_lower(_ value: UserCursor) -> UInt64 {
 }
 
 
+
+
+/**
+ * One operation of `bulk`: method, Admin API path and its parameters as a JSON object.
+ */
+public struct BulkOperation: Equatable, Hashable {
+    /**
+     * `POST` or `DELETE`.
+     */
+    public var method: String
+    /**
+     * The operation's path.
+     */
+    public var path: String
+    /**
+     * Its parameters, a JSON object (`{}` when none).
+     */
+    public var bodyJson: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `POST` or `DELETE`.
+         */method: String, 
+        /**
+         * The operation's path.
+         */path: String, 
+        /**
+         * Its parameters, a JSON object (`{}` when none).
+         */bodyJson: String) {
+        self.method = method
+        self.path = path
+        self.bodyJson = bodyJson
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BulkOperation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBulkOperation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BulkOperation {
+        return
+            try BulkOperation(
+                method: FfiConverterString.read(from: &buf), 
+                path: FfiConverterString.read(from: &buf), 
+                bodyJson: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BulkOperation, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.method, into: &buf)
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterString.write(value.bodyJson, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBulkOperation_lift(_ buf: RustBuffer) throws -> BulkOperation {
+    return try FfiConverterTypeBulkOperation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBulkOperation_lower(_ value: BulkOperation) -> RustBuffer {
+    return FfiConverterTypeBulkOperation.lower(value)
+}
+
+
+/**
+ * The answer to one operation of `bulk`.
+ */
+public struct BulkOperationResult: Equatable, Hashable {
+    /**
+     * `OK` or `FAIL`.
+     */
+    public var stat: String
+    /**
+     * The operation's `response`, as JSON, when it succeeded.
+     */
+    public var responseJson: String?
+    /**
+     * Duo's error code, when it failed.
+     */
+    public var code: Int64?
+    /**
+     * Duo's message, when it failed.
+     */
+    public var text: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `OK` or `FAIL`.
+         */stat: String, 
+        /**
+         * The operation's `response`, as JSON, when it succeeded.
+         */responseJson: String?, 
+        /**
+         * Duo's error code, when it failed.
+         */code: Int64?, 
+        /**
+         * Duo's message, when it failed.
+         */text: String?) {
+        self.stat = stat
+        self.responseJson = responseJson
+        self.code = code
+        self.text = text
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BulkOperationResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBulkOperationResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BulkOperationResult {
+        return
+            try BulkOperationResult(
+                stat: FfiConverterString.read(from: &buf), 
+                responseJson: FfiConverterOptionString.read(from: &buf), 
+                code: FfiConverterOptionInt64.read(from: &buf), 
+                text: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BulkOperationResult, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.stat, into: &buf)
+        FfiConverterOptionString.write(value.responseJson, into: &buf)
+        FfiConverterOptionInt64.write(value.code, into: &buf)
+        FfiConverterOptionString.write(value.text, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBulkOperationResult_lift(_ buf: RustBuffer) throws -> BulkOperationResult {
+    return try FfiConverterTypeBulkOperationResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBulkOperationResult_lower(_ value: BulkOperationResult) -> RustBuffer {
+    return FfiConverterTypeBulkOperationResult.lower(value)
+}
 
 
 /**
@@ -4870,6 +5487,85 @@ public func FfiConverterTypeEventQuery_lower(_ value: EventQuery) -> RustBuffer 
 
 
 /**
+ * One field's change: its Duo name, the value now (null for a user to create) and after.
+ */
+public struct FieldChange: Equatable, Hashable {
+    /**
+     * Duo field name.
+     */
+    public var field: String
+    /**
+     * The value now.
+     */
+    public var before: String?
+    /**
+     * The value the plan writes.
+     */
+    public var after: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Duo field name.
+         */field: String, 
+        /**
+         * The value now.
+         */before: String?, 
+        /**
+         * The value the plan writes.
+         */after: String) {
+        self.field = field
+        self.before = before
+        self.after = after
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FieldChange: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFieldChange: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FieldChange {
+        return
+            try FieldChange(
+                field: FfiConverterString.read(from: &buf), 
+                before: FfiConverterOptionString.read(from: &buf), 
+                after: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FieldChange, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.field, into: &buf)
+        FfiConverterOptionString.write(value.before, into: &buf)
+        FfiConverterString.write(value.after, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFieldChange_lift(_ buf: RustBuffer) throws -> FieldChange {
+    return try FfiConverterTypeFieldChange.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFieldChange_lower(_ value: FieldChange) -> RustBuffer {
+    return FfiConverterTypeFieldChange.lower(value)
+}
+
+
+/**
  * A group as embedded in a user.
  */
 public struct Group: Equatable, Hashable {
@@ -5118,6 +5814,194 @@ public func FfiConverterTypeGroupQuery_lower(_ value: GroupQuery) -> RustBuffer 
 
 
 /**
+ * What happened to one user.
+ */
+public struct Outcome: Equatable, Hashable {
+    /**
+     * Position of the entry in the plan.
+     */
+    public var entry: UInt32
+    /**
+     * The entry's username.
+     */
+    public var username: String
+    /**
+     * The entry's action.
+     */
+    public var action: String
+    /**
+     * `done`, `failed`, `skipped` or `unchanged`.
+     */
+    public var status: String
+    /**
+     * The Duo user's id (a created user's new id).
+     */
+    public var duoUserId: String?
+    /**
+     * Why it was skipped, or how it was found done without a write.
+     */
+    public var reason: String?
+    /**
+     * The error, when it failed.
+     */
+    public var error: OutcomeError?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Position of the entry in the plan.
+         */entry: UInt32, 
+        /**
+         * The entry's username.
+         */username: String, 
+        /**
+         * The entry's action.
+         */action: String, 
+        /**
+         * `done`, `failed`, `skipped` or `unchanged`.
+         */status: String, 
+        /**
+         * The Duo user's id (a created user's new id).
+         */duoUserId: String?, 
+        /**
+         * Why it was skipped, or how it was found done without a write.
+         */reason: String?, 
+        /**
+         * The error, when it failed.
+         */error: OutcomeError?) {
+        self.entry = entry
+        self.username = username
+        self.action = action
+        self.status = status
+        self.duoUserId = duoUserId
+        self.reason = reason
+        self.error = error
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Outcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOutcome: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Outcome {
+        return
+            try Outcome(
+                entry: FfiConverterUInt32.read(from: &buf), 
+                username: FfiConverterString.read(from: &buf), 
+                action: FfiConverterString.read(from: &buf), 
+                status: FfiConverterString.read(from: &buf), 
+                duoUserId: FfiConverterOptionString.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf), 
+                error: FfiConverterOptionTypeOutcomeError.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Outcome, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.entry, into: &buf)
+        FfiConverterString.write(value.username, into: &buf)
+        FfiConverterString.write(value.action, into: &buf)
+        FfiConverterString.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.duoUserId, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
+        FfiConverterOptionTypeOutcomeError.write(value.error, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutcome_lift(_ buf: RustBuffer) throws -> Outcome {
+    return try FfiConverterTypeOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
+    return FfiConverterTypeOutcome.lower(value)
+}
+
+
+/**
+ * A failed write's error: core's stable kind and its message.
+ */
+public struct OutcomeError: Equatable, Hashable {
+    /**
+     * The error's stable kind (`api`, `transport`, ...), as `DuoException.code`.
+     */
+    public var code: String
+    /**
+     * What went wrong.
+     */
+    public var text: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The error's stable kind (`api`, `transport`, ...), as `DuoException.code`.
+         */code: String, 
+        /**
+         * What went wrong.
+         */text: String) {
+        self.code = code
+        self.text = text
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OutcomeError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOutcomeError: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OutcomeError {
+        return
+            try OutcomeError(
+                code: FfiConverterString.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OutcomeError, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutcomeError_lift(_ buf: RustBuffer) throws -> OutcomeError {
+    return try FfiConverterTypeOutcomeError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutcomeError_lower(_ value: OutcomeError) -> RustBuffer {
+    return FfiConverterTypeOutcomeError.lower(value)
+}
+
+
+/**
  * A phone as embedded in a user.
  */
 public struct Phone: Equatable, Hashable {
@@ -5347,6 +6231,125 @@ public func FfiConverterTypePhone_lower(_ value: Phone) -> RustBuffer {
 
 
 /**
+ * One user of a plan.
+ */
+public struct PlanEntry: Equatable, Hashable {
+    /**
+     * `create`, `update`, `disable`, `trash`, `restore`, `sync_from_directory`, `unchanged` or `conflict`.
+     */
+    public var action: String
+    /**
+     * The Duo username.
+     */
+    public var username: String
+    /**
+     * The directory user's id.
+     */
+    public var directoryUserId: String?
+    /**
+     * The Duo user's id.
+     */
+    public var duoUserId: String?
+    /**
+     * Field changes.
+     */
+    public var changes: [FieldChange]
+    /**
+     * For a conflict: `duplicate_username`, `shared_email`, `other_directory`, `out_of_scope` or `no_username`.
+     */
+    public var conflictReason: String?
+    /**
+     * For a conflict: the users involved, in words.
+     */
+    public var conflictDetail: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `create`, `update`, `disable`, `trash`, `restore`, `sync_from_directory`, `unchanged` or `conflict`.
+         */action: String, 
+        /**
+         * The Duo username.
+         */username: String, 
+        /**
+         * The directory user's id.
+         */directoryUserId: String?, 
+        /**
+         * The Duo user's id.
+         */duoUserId: String?, 
+        /**
+         * Field changes.
+         */changes: [FieldChange], 
+        /**
+         * For a conflict: `duplicate_username`, `shared_email`, `other_directory`, `out_of_scope` or `no_username`.
+         */conflictReason: String?, 
+        /**
+         * For a conflict: the users involved, in words.
+         */conflictDetail: String?) {
+        self.action = action
+        self.username = username
+        self.directoryUserId = directoryUserId
+        self.duoUserId = duoUserId
+        self.changes = changes
+        self.conflictReason = conflictReason
+        self.conflictDetail = conflictDetail
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PlanEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlanEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanEntry {
+        return
+            try PlanEntry(
+                action: FfiConverterString.read(from: &buf), 
+                username: FfiConverterString.read(from: &buf), 
+                directoryUserId: FfiConverterOptionString.read(from: &buf), 
+                duoUserId: FfiConverterOptionString.read(from: &buf), 
+                changes: FfiConverterSequenceTypeFieldChange.read(from: &buf), 
+                conflictReason: FfiConverterOptionString.read(from: &buf), 
+                conflictDetail: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PlanEntry, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.action, into: &buf)
+        FfiConverterString.write(value.username, into: &buf)
+        FfiConverterOptionString.write(value.directoryUserId, into: &buf)
+        FfiConverterOptionString.write(value.duoUserId, into: &buf)
+        FfiConverterSequenceTypeFieldChange.write(value.changes, into: &buf)
+        FfiConverterOptionString.write(value.conflictReason, into: &buf)
+        FfiConverterOptionString.write(value.conflictDetail, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanEntry_lift(_ buf: RustBuffer) throws -> PlanEntry {
+    return try FfiConverterTypePlanEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanEntry_lower(_ value: PlanEntry) -> RustBuffer {
+    return FfiConverterTypePlanEntry.lower(value)
+}
+
+
+/**
  * The exact request a call would send, without `Authorization` (nothing is sent).
  */
 public struct PreparedRequest: Equatable, Hashable {
@@ -5561,6 +6564,85 @@ public func FfiConverterTypeRecordedRequest_lift(_ buf: RustBuffer) throws -> Re
 #endif
 public func FfiConverterTypeRecordedRequest_lower(_ value: RecordedRequest) -> RustBuffer {
     return FfiConverterTypeRecordedRequest.lower(value)
+}
+
+
+/**
+ * Every plan entry's outcome, in plan order.
+ */
+public struct Report: Equatable, Hashable {
+    /**
+     * One per entry.
+     */
+    public var outcomes: [Outcome]
+    /**
+     * True when no write failed.
+     */
+    public var ok: Bool
+    /**
+     * How many are `done`, `failed`, `skipped`, `unchanged`.
+     */
+    public var counts: [String: UInt32]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * One per entry.
+         */outcomes: [Outcome], 
+        /**
+         * True when no write failed.
+         */ok: Bool, 
+        /**
+         * How many are `done`, `failed`, `skipped`, `unchanged`.
+         */counts: [String: UInt32]) {
+        self.outcomes = outcomes
+        self.ok = ok
+        self.counts = counts
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Report: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Report {
+        return
+            try Report(
+                outcomes: FfiConverterSequenceTypeOutcome.read(from: &buf), 
+                ok: FfiConverterBool.read(from: &buf), 
+                counts: FfiConverterDictionaryStringUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Report, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeOutcome.write(value.outcomes, into: &buf)
+        FfiConverterBool.write(value.ok, into: &buf)
+        FfiConverterDictionaryStringUInt32.write(value.counts, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReport_lift(_ buf: RustBuffer) throws -> Report {
+    return try FfiConverterTypeReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReport_lower(_ value: Report) -> RustBuffer {
+    return FfiConverterTypeReport.lower(value)
 }
 
 
@@ -5780,6 +6862,75 @@ public func FfiConverterTypeToken_lift(_ buf: RustBuffer) throws -> Token {
 #endif
 public func FfiConverterTypeToken_lower(_ value: Token) -> RustBuffer {
     return FfiConverterTypeToken.lower(value)
+}
+
+
+/**
+ * The result of one id of a trash or restore call.
+ */
+public struct TrashResult: Equatable, Hashable {
+    /**
+     * The user's id.
+     */
+    public var userId: String
+    /**
+     * Whether Duo moved the user.
+     */
+    public var success: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The user's id.
+         */userId: String, 
+        /**
+         * Whether Duo moved the user.
+         */success: Bool) {
+        self.userId = userId
+        self.success = success
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TrashResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTrashResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TrashResult {
+        return
+            try TrashResult(
+                userId: FfiConverterString.read(from: &buf), 
+                success: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TrashResult, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.userId, into: &buf)
+        FfiConverterBool.write(value.success, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTrashResult_lift(_ buf: RustBuffer) throws -> TrashResult {
+    return try FfiConverterTypeTrashResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTrashResult_lower(_ value: TrashResult) -> RustBuffer {
+    return FfiConverterTypeTrashResult.lower(value)
 }
 
 
@@ -7344,6 +8495,14 @@ public enum ParamValue: Equatable, Hashable {
          * The values, in order.
          */values: [String]
     )
+    /**
+     * A JSON value sent as is in a v5 body (the `operations` array of `/admin/v1/bulk`).
+     */
+    case json(
+        /**
+         * Its JSON text.
+         */json: String
+    )
 
 
 
@@ -7371,6 +8530,9 @@ public struct FfiConverterTypeParamValue: FfiConverterRustBuffer {
         case 2: return .many(values: try FfiConverterSequenceString.read(from: &buf)
         )
         
+        case 3: return .json(json: try FfiConverterString.read(from: &buf)
+        )
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -7387,6 +8549,11 @@ public struct FfiConverterTypeParamValue: FfiConverterRustBuffer {
         case let .many(values):
             writeInt(&buf, Int32(2))
             FfiConverterSequenceString.write(values, into: &buf)
+            
+        
+        case let .json(json):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(json, into: &buf)
             
         }
     }
@@ -7619,6 +8786,30 @@ public func FfiConverterTypeUserStatus_lower(_ value: UserStatus) -> RustBuffer 
     return FfiConverterTypeUserStatus.lower(value)
 }
 
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -7951,6 +9142,30 @@ fileprivate struct FfiConverterOptionTypeGroupQuery: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeGroupQuery.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeOutcomeError: FfiConverterRustBuffer {
+    typealias SwiftType = OutcomeError?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeOutcomeError.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeOutcomeError.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -8296,6 +9511,56 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeBulkOperation: FfiConverterRustBuffer {
+    typealias SwiftType = [BulkOperation]
+
+    public static func write(_ value: [BulkOperation], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeBulkOperation.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [BulkOperation] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [BulkOperation]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeBulkOperation.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeBulkOperationResult: FfiConverterRustBuffer {
+    typealias SwiftType = [BulkOperationResult]
+
+    public static func write(_ value: [BulkOperationResult], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeBulkOperationResult.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [BulkOperationResult] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [BulkOperationResult]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeBulkOperationResult.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeBypassCode: FfiConverterRustBuffer {
     typealias SwiftType = [BypassCode]
 
@@ -8313,6 +9578,31 @@ fileprivate struct FfiConverterSequenceTypeBypassCode: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeBypassCode.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDirectoryEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [DirectoryEvent]
+
+    public static func write(_ value: [DirectoryEvent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDirectoryEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DirectoryEvent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DirectoryEvent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDirectoryEvent.read(from: &buf))
         }
         return seq
     }
@@ -8371,6 +9661,31 @@ fileprivate struct FfiConverterSequenceTypeDirectoryUser: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeFieldChange: FfiConverterRustBuffer {
+    typealias SwiftType = [FieldChange]
+
+    public static func write(_ value: [FieldChange], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFieldChange.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FieldChange] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FieldChange]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFieldChange.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeGroup: FfiConverterRustBuffer {
     typealias SwiftType = [Group]
 
@@ -8396,6 +9711,31 @@ fileprivate struct FfiConverterSequenceTypeGroup: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [Outcome]
+
+    public static func write(_ value: [Outcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Outcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Outcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypePhone: FfiConverterRustBuffer {
     typealias SwiftType = [Phone]
 
@@ -8413,6 +9753,31 @@ fileprivate struct FfiConverterSequenceTypePhone: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypePhone.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePlanEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [PlanEntry]
+
+    public static func write(_ value: [PlanEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePlanEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlanEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PlanEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePlanEntry.read(from: &buf))
         }
         return seq
     }
@@ -8471,6 +9836,31 @@ fileprivate struct FfiConverterSequenceTypeToken: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeTrashResult: FfiConverterRustBuffer {
+    typealias SwiftType = [TrashResult]
+
+    public static func write(_ value: [TrashResult], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTrashResult.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TrashResult] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TrashResult]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTrashResult.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeU2fToken: FfiConverterRustBuffer {
     typealias SwiftType = [U2fToken]
 
@@ -8513,6 +9903,31 @@ fileprivate struct FfiConverterSequenceTypeUser: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeUser.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeUserFields: FfiConverterRustBuffer {
+    typealias SwiftType = [UserFields]
+
+    public static func write(_ value: [UserFields], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeUserFields.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UserFields] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UserFields]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeUserFields.read(from: &buf))
         }
         return seq
     }
@@ -8640,6 +10055,32 @@ fileprivate struct FfiConverterSequenceSequenceString: FfiConverterRustBuffer {
             seq.append(try FfiConverterSequenceString.read(from: &buf))
         }
         return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringUInt32: FfiConverterRustBuffer {
+    public static func write(_ value: [String: UInt32], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterUInt32.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: UInt32] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: UInt32]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterUInt32.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
     }
 }
 
@@ -8953,6 +10394,43 @@ public func userToJson(user: User)throws  -> String  {
 })
 }
 /**
+ * Plans the reconcile of `directoryUsers` into `duoUsers` (pure: sends nothing).
+ */
+public func plan(directoryUsers: [DirectoryUser], duoUsers: [User], mapping: String? = nil)throws  -> Plan  {
+    return try  FfiConverterTypePlan_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_func_plan(
+        FfiConverterSequenceTypeDirectoryUser.lower(directoryUsers),
+        FfiConverterSequenceTypeUser.lower(duoUsers),
+        FfiConverterOptionString.lower(mapping),uniffiCallStatus
+    )
+})
+}
+/**
+ * Plans the users that directory `events` touch against `duoUsers` (pure: sends nothing).
+ */
+public func planEvents(events: [DirectoryEvent], duoUsers: [User], mapping: String? = nil)throws  -> Plan  {
+    return try  FfiConverterTypePlan_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_func_plan_events(
+        FfiConverterSequenceTypeDirectoryEvent.lower(events),
+        FfiConverterSequenceTypeUser.lower(duoUsers),
+        FfiConverterOptionString.lower(mapping),uniffiCallStatus
+    )
+})
+}
+/**
+ * Loads a plan saved with `toJson()`; `DuoException.InvalidInput` (field `plan`) otherwise.
+ */
+public func planFromJson(text: String)throws  -> Plan  {
+    return try  FfiConverterTypePlan_lift(try rustCallWithError(FfiConverterTypeDuoError_lift) {
+        uniffiCallStatus in
+    uniffi_duo_directory_uniffi_fn_func_plan_from_json(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+/**
  * Signs one Duo API request, byte-identical to the official clients. `date`: the exact RFC 2822
  * `Date` to sign (now when null); `sigVersion` 5 (default) or 2; `digest` `sha512` or (v2) `sha1`;
  * `xDuoHeaders`: extra `X-Duo-*` headers hashed into a v5 signature.
@@ -9029,6 +10507,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_duo_directory_uniffi_checksum_func_user_to_json() != 3910) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_duo_directory_uniffi_checksum_func_plan() != 61959) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_func_plan_events() != 52924) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_func_plan_from_json() != 32017) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_duo_directory_uniffi_checksum_func_sign_request() != 51302) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -9060,6 +10547,30 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_method_client_update_user() != 56001) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_apply() != 3805) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_bulk() != 20173) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_bulk_create_users() != 35976) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_pending_deletion_days() != 32009) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_plan_events() != 58870) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_plan_reconcile() != 15279) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_restore_users_from_trash() != 49001) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_send_users_to_trash() != 3918) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_method_client_add_user_group() != 32839) {
@@ -9279,6 +10790,27 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_method_emulator_webhook_deliveries() != 5099) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_plan_changes() != 36299) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_plan_directory_id() != 55833) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_plan_entries() != 31724) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_plan_mapping() != 40751) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_plan_summary() != 43429) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_plan_to_json() != 51596) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_plan_version() != 8240) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_method_groupcursor_next_page() != 60227) {

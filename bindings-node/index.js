@@ -10,7 +10,7 @@ const { defineUser } = require('./users.js')
 binding._init(errors.makeError)
 
 const { Client, UserIterator, GroupIterator, DirectoryIterator, DirectoryClient, Emulator } = binding
-const { User, adaptClass } = defineUser(binding)
+const { User, adapt, adaptClass } = defineUser(binding)
 // Every call that gives or takes a Duo user does so as the `User` of users.js.
 for (const cls of [Client, Emulator, UserIterator]) adaptClass(cls)
 
@@ -56,4 +56,5 @@ for (const name of ['Client', 'DirectoryUser', 'PreparedRequest', 'SignedRequest
 
 const { makeError, ...errorClasses } = errors
 const { _init, _userRowFields, ...api } = binding
-module.exports = { ...api, User, ...errorClasses }
+// the reconcile functions take arrays of `User`s
+module.exports = { ...api, plan: adapt(binding.plan), planEvents: adapt(binding.planEvents), User, ...errorClasses }

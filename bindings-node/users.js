@@ -94,7 +94,11 @@ function defineUser (binding) {
     if (Array.isArray(value) && value.some((v) => v instanceof Native)) return value.map((v) => (v instanceof Native ? fromNative(v) : v))
     return value
   }
-  const into = (value) => (value instanceof User ? nativeOf(value) : value)
+  const into = (value) => {
+    if (value instanceof User) return nativeOf(value)
+    if (Array.isArray(value) && value.some((v) => v instanceof User)) return value.map((v) => (v instanceof User ? nativeOf(v) : v))
+    return value
+  }
 
   /** Makes `fn` (an addon function or method) take and give the package's `User`s. */
   const adapt = (fn) => function (...args) {
@@ -115,7 +119,7 @@ function defineUser (binding) {
     }
   }
 
-  return { User, adaptClass }
+  return { User, adapt, adaptClass }
 }
 
 module.exports = { defineUser }

@@ -231,3 +231,31 @@ def test_users_surface(client):
     assert err.value.status == 404
     assert client.delete_user_group(user["user_id"], group["group_id"]) == ""
     assert client.get_user_groups(user["user_id"]) == []
+
+
+def test_bulk_endpoints_as_duo_clients_call_them(emulator):
+    """The bulk endpoints with the wire forms Duo's own code uses (duo-bulk.md): `users` and
+    `user_id_list` as JSON-encoded strings (PY256, PY299, Postman), `operations` as a real array
+    (PY300, Postman) and as a JSON string (Ruby 1.5, PY256); v5-signed through json_api_call."""
+    c = admin(emulator)
+    made = c.json_api_call(
+        "POST", "/admin/v1/users/bulk_create",
+        {"users": json.dumps([{"username": "official-bulk-1", "email": "ob1@example.com"}, {"username": "official-bulk-2"}])},
+    )
+    assert [u["username"] for u in made] == ["official-bulk-1", "official-bulk-2"]
+    ids = [u["user_id"] for u in made]
+    with pytest.raises(RuntimeError) as dup:  # all-or-nothing: one taken name, nobody created
+        c.json_api_call("POST", "/admin/v1/users/bulk_create", {"users": json.dumps([{"username": "ob-new"}, {"username": "official-bulk-1"}])})
+    assert "400" in str(dup.value)
+    assert c.get_users_by_name("ob-new") == []
+    trashed = c.json_api_call("POST", "/admin/v1/users/bulk_send_to_trash", {"user_id_list": json.dumps(ids)})
+    assert [(r["user_id"], r["success"]) for r in trashed] == [(i, True) for i in ids]
+    assert c.get_user_by_id(ids[0])["status"] == "pending deletion"
+    restored = c.json_api_call("POST", "/admin/v1/users/bulk_restore", {"user_id_list": json.dumps(ids)})
+    assert all(r["success"] for r in restored)
+    op = {"method": "POST", "path": f"/admin/v1/users/{ids[1]}", "body": {"notes": "bulk op"}}
+    for operations in ([op], json.dumps([op])):
+        results = c.json_api_call("POST", "/admin/v1/bulk", {"operations": operations})
+        assert results[0]["stat"] == "OK"
+    assert c.get_user_by_id(ids[1])["notes"] == "bulk op"
+    assert c.get_settings()["pending_deletion_days"] == 7

@@ -1,6 +1,7 @@
 //! `duo-directory`: the Duo users command line, its demo and a local emulator.
 
 mod args;
+mod completions;
 mod config;
 mod demo;
 mod directory;
@@ -30,7 +31,7 @@ fn main() -> ExitCode {
         Command::Events(args) => Some(args.output.output),
         Command::Webhook(args) => Some(args.output.output),
         Command::Groups(args) => Some(args.output.output),
-        Command::Emulator(_) => None,
+        Command::Emulator(_) | Command::Completions(_) | Command::Man(_) => None,
     };
     let json = matches!(format, Some(OutputFormat::Json | OutputFormat::Jsonl));
     exit::report(run(cli), json)
@@ -51,6 +52,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Command::Webhook(args) => directory::run_webhook(args),
             Command::Groups(args) => subresources::groups(args).await,
             Command::Emulator(args) => emulator(args).await,
+            // Generated from the clap definitions alone: no request, no configuration.
+            Command::Completions(args) => completions::completions(&args),
+            Command::Man(args) => completions::man(&args),
         }
     })
 }

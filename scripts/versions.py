@@ -14,7 +14,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "bindings-node"
 PLATFORM_DIRS = sorted((NODE / "npm").glob("*/package.json"))
-POMS = [ROOT / "bindings-uniffi/kotlin/pom.xml", ROOT / "bindings-uniffi/kotlin/consumer-test/pom.xml"]
+# the poms, and the README that shows the <dependency> to paste
+POMS = [ROOT / "bindings-uniffi/kotlin/pom.xml", ROOT / "bindings-uniffi/kotlin/consumer-test/pom.xml",
+        ROOT / "bindings-uniffi/README.md"]
+# the README's install table names the Maven coordinates
+COORDINATES = re.compile(r"(com\.duosecurity\.directory:duo-directory:)([0-9A-Za-z.+-]+?)(`)")
 SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$")
 
 
@@ -83,6 +87,8 @@ def found():
         text = read(pom)
         own = re.search(r"<artifactId>duo-directory</artifactId>\s*<version>([^<]+)</version>", text)
         yield str(pom.relative_to(ROOT)), "duo-directory version", own.group(1) if own else None
+    coordinates = COORDINATES.search(read(ROOT / "README.md"))
+    yield "README.md", "Maven coordinates", coordinates.group(2) if coordinates else None
 
 
 def check():
@@ -139,6 +145,7 @@ def set_version(version):
         f"expected {old} but", f"expected {version} but"), encoding="utf-8")
     for pom in POMS:
         substitute(pom, r"(<artifactId>duo-directory</artifactId>\s*<version>)[^<]+(</version>)", rf"\g<1>{version}\g<2>")
+    substitute(ROOT / "README.md", COORDINATES.pattern, rf"\g<1>{version}\g<3>")
     print(f"version {old} -> {version}; add a CHANGELOG.md section for it")
     return check()
 

@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
-# The Python package as a user receives it, from the sdist a user could build from:
+# The Python package as a user receives it:
 #   1. `maturin sdist`: the source distribution (its files and its PKG-INFO metadata checked);
-#   2. the one abi3 wheel (cp39-abi3) built FROM that sdist by pip (maturin's PEP 517 backend), linked
-#      with zig against glibc 2.17 (`--zig --compatibility manylinux2014`, ziglang from
-#      requirements-dev.txt), so it installs on RHEL 8 / Ubuntu 20.04 and older;
-#   3. `auditwheel show` must find it consistent with manylinux2014 (= manylinux_2_17), the oldest
-#      glibc it claims, and the wheel's own tag must say so;
+#   2. the one abi3 wheel (cp39-abi3) linked by zig against glibc 2.17 (ziglang from
+#      requirements-dev.txt, through maturin's own `maturin zig cc` wrapper, as `--zig` does), so it
+#      installs on RHEL 8 / Ubuntu 20.04 and older. Only the link uses zig: the crates are the ones
+#      `maturin develop` already compiled in target/debug (`maturin build --zig` would pass
+#      --target and compile every dependency again, ~15 CPU-minutes here);
+#   3. `auditwheel show` must find it consistent with manylinux_2_17 (= manylinux2014), and the
+#      wheel's tag must say so;
 #   4. the wheel installs into a clean, throw-away venv and passes a smoke test.
 #
 #   bindings-python/check-wheel.sh                 debug-profile wheel (what the test run checks)
 #   WHEEL_RELEASE=1 bindings-python/check-wheel.sh release wheel as published
+#   SDIST_BUILD=1 bindings-python/check-wheel.sh   build the wheel FROM the sdist with pip instead
+#                                                  (maturin's PEP 517 backend, --zig): what a user
+#                                                  without a wheel does; a cold build, not in CI
 #   WHEEL_PYTHONS="/path/to/python3.9 /path/to/python3.13" bindings-python/check-wheel.sh
 #                                                  install and import it under each interpreter
 #                                                  (default: python3)
 #
 # Uses maturin, ziglang and auditwheel from the repository-root venv (.venv; run test.sh once first).
-# The sdist is unpacked under the workspace's target/ (a fixed path, so a second run is incremental)
-# and builds into the same target/ (CARGO_TARGET_DIR).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
@@ -58,18 +61,33 @@ assert meta.get_payload().startswith("# duo-directory"), "the README is not the 
 print(f"sdist OK: {len(names)} files, metadata {meta['Metadata-Version']}")
 PY
 
-# 2. the wheel, built from the sdist by pip with maturin's backend (the venv's maturin: no download)
-profile=(--profile dev)
-if [ "${WHEEL_RELEASE:-0}" = 1 ]; then profile=(--release); fi
+# 2. the wheel
 t1=$SECONDS
-unpacked="$TARGET_DIR/sdist-check"
-rm -rf "$unpacked" && mkdir -p "$unpacked" && tar -xzf "$sdist" -C "$unpacked"
-MATURIN_PEP517_ARGS="--zig --compatibility manylinux2014 ${profile[*]}" CARGO_TARGET_DIR="$TARGET_DIR" \
-  PATH="$VENV/bin:$PATH" "$PY" -m pip wheel -q --disable-pip-version-check --no-deps --no-build-isolation \
-  --wheel-dir "$OUT/dist" "$unpacked/duo_directory-$VERSION"
+if [ "${SDIST_BUILD:-0}" = 1 ]; then
+    profile=(--profile dev)
+    if [ "${WHEEL_RELEASE:-0}" = 1 ]; then profile=(--release); fi
+    unpacked="$TARGET_DIR/sdist-check"
+    rm -rf "$unpacked" && mkdir -p "$unpacked" && tar -xzf "$sdist" -C "$unpacked"
+    MATURIN_PEP517_ARGS="--zig --compatibility manylinux2014 ${profile[*]}" CARGO_TARGET_DIR="$TARGET_DIR" \
+      PATH="$VENV/bin:$PATH" "$PY" -m pip wheel -q --disable-pip-version-check --no-deps --no-build-isolation \
+      --wheel-dir "$OUT/dist" "$unpacked/duo_directory-$VERSION"
+    from="the sdist, by pip"
+else
+    cat > "$OUT/zigcc" <<SH
+#!/bin/sh
+export CARGO_ZIGBUILD_ZIG_COMMAND="$PY" CARGO_ZIGBUILD_ZIG_COMMAND_ARGS="-m ziglang"
+exec "$VENV/bin/maturin" zig cc -- -g -fno-sanitize=all -target x86_64-linux-gnu.2.17 "\$@"
+SH
+    chmod +x "$OUT/zigcc"
+    args=(build --quiet --out "$OUT/dist" --manifest-path "$HERE/Cargo.toml" --compatibility manylinux2014 --auditwheel check)
+    if [ "${WHEEL_RELEASE:-0}" = 1 ]; then args+=(--release); fi
+    (cd "$HERE" && "$VENV/bin/maturin" "${args[@]}" -- -C linker="$OUT/zigcc")
+    from="the tree, linked by zig"
+fi
 wheel="$(ls "$OUT"/dist/*.whl)"
-echo "built $(basename "$wheel") from the sdist ($((SECONDS - t1)) s)"
+echo "built $(basename "$wheel") from $from ($((SECONDS - t1)) s)"
 case "$(basename "$wheel")" in
+    "duo_directory-$VERSION-cp39-abi3-manylinux2014_x86_64.manylinux_2_17_x86_64.whl") ;;
     "duo_directory-$VERSION-cp39-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64.whl") ;;
     *) fail "not a cp39-abi3 manylinux2014 wheel of $VERSION: $(basename "$wheel")" ;;
 esac
@@ -81,7 +99,7 @@ done
 
 # 3. auditwheel: the oldest policy the binary satisfies must be manylinux_2_17 (it links nothing but
 #    libc, libm, libgcc_s and the loader, with no symbol newer than glibc 2.17)
-show="$("$VENV/bin/auditwheel" show "$wheel")"
+show="$("$VENV/bin/auditwheel" show "$wheel" | tr -s '\n ' '  ')"
 grep -q 'is consistent with the following platform tag: "manylinux_2_17_x86_64"' <<<"$show" \
     || { echo "$show" >&2; fail "auditwheel does not find the wheel manylinux_2_17 (manylinux2014) compatible"; }
 echo "auditwheel: manylinux_2_17_x86_64 (manylinux2014)"

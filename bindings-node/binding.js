@@ -847,6 +847,7 @@ module.exports.Preview = nativeBinding.Preview
 module.exports.SignedRequest = nativeBinding.SignedRequest
 module.exports.User = nativeBinding.User
 module.exports.UserIterator = nativeBinding.UserIterator
+module.exports.UserRows = nativeBinding.UserRows
 module.exports._forcePanic = nativeBinding._forcePanic
 module.exports._forcePanicAsync = nativeBinding._forcePanicAsync
 module.exports._init = nativeBinding._init

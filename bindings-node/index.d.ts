@@ -135,6 +135,8 @@ export declare class Client {
   listUserU2FTokens(userId: string): Promise<U2FToken[]>
   /** A user's WebAuthn credentials (every page). */
   listUserWebauthnCredentials(userId: string): Promise<WebauthnCredential[]>
+  /** A user's Duo Desktop authenticators (every page). */
+  listUserDesktopAuthenticators(userId: string): Promise<DesktopAuthenticator[]>
   /** The metadata of a user's bypass codes (never the codes). */
   listUserBypassCodes(userId: string): Promise<BypassCode[]>
   /**
@@ -533,6 +535,19 @@ export declare class UserIterator {
   stop(): void
 }
 
+/**
+ * One listed page as the addon hands it to `index.js` (which turns it into `User[]`; callers
+ * never receive one): the users' scalars as one JSON text of rows (core's `summary_rows_json`;
+ * V8 parses it faster than N-API builds objects) and the users, each taken once by the
+ * `User` that needs more than its scalars.
+ */
+export declare class UserRows {
+  /** The rows' JSON text (once; later calls give `[]`). */
+  takeRows(): string
+  /** The native `User` at `index` (once: the JavaScript `User` keeps it). */
+  takeUser(index: number): User
+}
+
 /** Panics on purpose, to prove that a panic reaches JavaScript as a `DuoError` (code `internal`). */
 export declare function _forcePanic(): void
 
@@ -627,6 +642,24 @@ export interface ClientOptions {
  * your own tests: the header is `` `t=${timestamp}, v1=${signature}` ``.
  */
 export declare function computeWebhookSignature(payload: Buffer | string, secret: string, timestamp: number): string
+
+/** A Duo Desktop installation registered as one of a user's authenticators. */
+export interface DesktopAuthenticator {
+  /** Authenticator id. */
+  daid: string
+  /** Duo-specific key. */
+  dakey?: string
+  /** The endpoint's hostname. */
+  deviceName?: string
+  /** Version of Duo Desktop on the endpoint. */
+  duoDesktopVersion?: string
+  /** The endpoint's operating system platform. */
+  osFamily?: string
+  /** The user information Duo attaches, as sent. */
+  user?: Record<string, unknown> | null
+  /** Members this version does not model, in the API's own names. */
+  extra: Record<string, unknown>
+}
 
 /** A directory (one connection to a provider). `type` and `state` keep any value. */
 export interface Directory {

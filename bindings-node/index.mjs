@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module'
 const cjs = createRequire(import.meta.url)('./index.js')
 export const {
-  Client, UserIterator, GroupIterator, Preview, User, DirectoryUser, UserStatus, PreparedRequest, SignedRequest, signRequest, VERSION,
+  Client, UserIterator, UserRows, GroupIterator, Preview, User, DirectoryUser, UserStatus, PreparedRequest, SignedRequest, signRequest, VERSION,
   DuoError, DuoApiError, NotFoundError, AuthError, RateLimitedError, InvalidInputError, TransportError, DuoTimeoutError, DecodeError,
   DirectoryClient, DirectoryIterator, DirectoryEvent, verifyWebhook, parseEvent, computeWebhookSignature, WebhookVerificationError,
   Emulator, _forcePanic, _forcePanicAsync

@@ -2,7 +2,7 @@
 //! (`nextPage()` crosses into Rust once per page; `index.js` adds `for await`) and `client.preview`.
 
 use crate::error::{promise, sync};
-use crate::models::User;
+use crate::models::{User, UserRows};
 use crate::sign::{PreparedRequest, params};
 use duo_directory::{
     CaSource, Client as CoreClient, ClientConfig, ClientOptions as CoreOptions, Error, PageCount, UserCreate,
@@ -347,12 +347,12 @@ pub struct UserIterator {
 #[napi]
 impl UserIterator {
     /// The rest of the current page, or else the next page fetched; null after the last one.
+    // Natively a `UserRows` (the page's scalars as one JSON text, built on the runtime, and its
+    // users): `index.js` turns it into the `User[]` that callers receive.
     #[napi(ts_return_type = "Promise<User[] | null>")]
-    pub fn next_page<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, Option<Vec<User>>>> {
+    pub fn next_page<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, Option<UserRows>>> {
         let cursor = self.cursor.clone();
-        promise(env, async move { cursor.lock().await.next_page().await }, |page| {
-            page.map(|p| p.users.into_iter().map(User::from).collect())
-        })
+        promise(env, async move { Ok(cursor.lock().await.next_page().await?.map(UserRows::from)) }, |page| page)
     }
 
     /// Like `nextPage()`, as the page's JSON array text in Duo's own field names (for `JSON.parse`).

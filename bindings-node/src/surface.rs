@@ -4,7 +4,7 @@
 
 use crate::client::{Client, Preview};
 use crate::error::{promise, sync};
-use crate::models::{BypassCode, Group, Phone, Token, U2fToken, User, WebauthnCredential};
+use crate::models::{BypassCode, DesktopAuthenticator, Group, Phone, Token, U2fToken, User, WebauthnCredential};
 use crate::sign::PreparedRequest;
 use duo_directory::{BypassCodeOptions as CoreBypassOptions, Error, GroupCursor, PageCount};
 use napi::Env;
@@ -186,6 +186,7 @@ list_methods! {
     list_user_tokens -> Token, "Promise<Token[]>", "A user's hardware tokens (every page).";
     list_user_u2f_tokens -> U2fToken, "Promise<U2FToken[]>", "A user's U2F tokens (every page).";
     list_user_webauthn_credentials -> WebauthnCredential, "Promise<WebauthnCredential[]>", "A user's WebAuthn credentials (every page).";
+    list_user_desktop_authenticators -> DesktopAuthenticator, "Promise<DesktopAuthenticator[]>", "A user's Duo Desktop authenticators (every page).";
     list_user_bypass_codes -> BypassCode, "Promise<BypassCode[]>", "The metadata of a user's bypass codes (never the codes).";
 }
 

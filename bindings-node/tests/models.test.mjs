@@ -71,3 +71,42 @@ test('a listed user decodes lazily: a malformed one throws on access, not while 
     assert.deepEqual(users[1].toJSON(), seedUser)
   } finally { emu.close() }
 })
+
+test('a listed user, the same user from getUser and from fromJSON read the same, getter by getter', async () => {
+  const emu = new Emulator()
+  try {
+    const odd = { ...seedUser, user_id: 'DUBBBBBBBBBBBBBBBBB2', username: 'o"dd\\ n\u00e9e \u{1F600}', realname: null, notes: 'line\nbreak', is_enrolled: false, last_login: null }
+    emu.addUser(duo.User.fromJSON(seedUser))
+    emu.addUser(odd)
+    const client = emu.client()
+    const listed = await client.listUsers().nextPage()
+    assert.equal(listed.length, 2)
+    const getters = Object.getOwnPropertyNames(duo.User.prototype)
+      .filter((name) => Object.getOwnPropertyDescriptor(duo.User.prototype, name).get)
+    assert.ok(getters.length >= 25, `every field of index.d.ts is a getter (${getters})`)
+    for (const [i, source] of [seedUser, odd].entries()) {
+      const fetched = await client.getUser(source.user_id)
+      const parsed = duo.User.fromJSON(source)
+      for (const user of [listed[i], fetched, parsed]) {
+        assert.ok(user instanceof duo.User)
+        assert.deepEqual(Object.keys(user), [], 'no internal slot shows as a property')
+      }
+      for (const name of getters) {
+        assert.deepEqual(listed[i][name], parsed[name], `${name} of a listed user`)
+        assert.deepEqual(fetched[name], parsed[name], `${name} of getUser`)
+      }
+      assert.equal(listed[i].username, source.username)
+      assert.deepEqual(JSON.parse(JSON.stringify(listed[i])), source)
+      assert.equal(String(listed[i]), String(parsed))
+      assert.equal(inspect(listed[i]), String(parsed))
+    }
+    // A User goes back into the addon as its native user.
+    const copy = new Emulator()
+    try {
+      copy.addUser(listed[1])
+      assert.deepEqual(copy.user(odd.user_id).toJSON(), odd)
+      assert.ok(copy.users()[0] instanceof duo.User)
+    } finally { copy.close() }
+    client.close()
+  } finally { emu.close() }
+})

@@ -127,6 +127,17 @@ test('phones, tokens, U2F tokens and WebAuthn credentials', () => withClient(asy
   assert.ok((await rejects(client.listUserU2FTokens(NO_USER))) instanceof duo.NotFoundError)
 }))
 
+test('desktop authenticators: every page, camelCase fields, unknown members kept', () => withClient(async (client, emu) => {
+  // The emulator keeps a seeded user's `desktopauthenticators` aside (Duo's user has none).
+  const seeded = Array.from({ length: 120 }, (_, i) => ({ daid: `DDA${i}`, dakey: `K${i}`, device_name: `laptop-${i}`, os_family: 'Windows', duo_desktop_version: '7.2', user: { user_id: 'DUDESK00000000000000' }, future: i }))
+  emu.addUser({ user_id: 'DUDESK00000000000000', username: 'desk', status: 'active', desktopauthenticators: seeded })
+  const found = await client.listUserDesktopAuthenticators('DUDESK00000000000000')
+  assert.equal(found.length, 120, 'two pages')
+  assert.deepEqual(found[7], { daid: 'DDA7', dakey: 'K7', deviceName: 'laptop-7', duoDesktopVersion: '7.2', osFamily: 'Windows', user: { user_id: 'DUDESK00000000000000' }, extra: { future: 7 } })
+  assert.ok((await rejects(client.listUserDesktopAuthenticators(NO_USER))) instanceof duo.NotFoundError)
+  assert.ok((await rejects(client.listUserDesktopAuthenticators(''))) instanceof duo.InvalidInputError)
+}))
+
 test('bypass codes: returned only as the value; listing, previews and errors never show them', () => withClient(async (client, emu) => {
   const user = await client.createUser('bypassed')
   const codes = await client.createUserBypassCodes(user.userId, { count: 3, validSecs: 600, reuseCount: 2 })

@@ -76,12 +76,21 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     use client::aio::{PyAsyncClient, PyAsyncUserIterator, Ready};
     use client::{PyClient, PyPreview, PyUserIterator};
     use models::directory::{PyDirectoryGroup, PyDirectoryUser, PyInlineRole};
-    use models::nested::{PyGroup, PyPhone, PyToken, PyU2fToken, PyWebauthnCredential};
+    use models::nested::{PyDesktopAuthenticator, PyGroup, PyPhone, PyToken, PyU2fToken, PyWebauthnCredential};
     use models::{PyUser, PyUserStatus, request::PyPreparedRequest};
     macro_rules! add_classes {
         ($($class:ty),*) => {$( m.add_class::<$class>()?; )*};
     }
-    add_classes!(PyUser, PyUserStatus, PyGroup, PyPhone, PyToken, PyU2fToken, PyWebauthnCredential);
+    add_classes!(
+        PyUser,
+        PyUserStatus,
+        PyGroup,
+        PyPhone,
+        PyToken,
+        PyU2fToken,
+        PyWebauthnCredential,
+        PyDesktopAuthenticator
+    );
     add_classes!(PyDirectoryUser, PyDirectoryGroup, PyInlineRole, PyPreparedRequest, sign::PySignedRequest);
     add_classes!(PyClient, PyUserIterator, PyPreview, PyAsyncClient, PyAsyncUserIterator, Ready);
     use directory::{PyDirectory, PyDirectoryClient, PyDirectoryEvent, PyDirectoryIterator, PyDirectoryToken};

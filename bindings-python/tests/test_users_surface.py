@@ -9,6 +9,7 @@ import pytest
 from duo_directory import (
     AsyncGroupIterator,
     BypassCode,
+    DesktopAuthenticator,
     DuoApiError,
     Group,
     GroupIterator,
@@ -160,6 +161,31 @@ def test_phones_tokens_and_authenticators(fresh_emu):
             client.list_user_webauthn_credentials(NO_USER)
 
 
+def test_desktop_authenticators_lossless_and_paged(fresh_emu):
+    # The emulator keeps a seeded user's `desktopauthenticators` aside (Duo's user has none).
+    seeded = [
+        {"daid": f"DDA{i}", "dakey": f"K{i}", "device_name": f"laptop-{i}", "os_family": "macOS",
+         "duo_desktop_version": "7.1.0", "user": {"user_id": "DUDESK00000000000000"}, "future": i}
+        for i in range(120)
+    ]
+    fresh_emu.add_user(
+        {"user_id": "DUDESK00000000000000", "username": "desk", "status": "active", "desktopauthenticators": seeded}
+    )
+    assert "desktopauthenticators" not in fresh_emu.user("DUDESK00000000000000").extra
+    with fresh_emu.client() as client:
+        found = client.list_user_desktop_authenticators("DUDESK00000000000000")
+        assert [d.to_dict() for d in found] == seeded, "every page (120 > 100), lossless"
+        first = found[0]
+        assert isinstance(first, DesktopAuthenticator)
+        assert (first.daid, first.device_name, first.os_family, first.user, first.extra) == (
+            "DDA0", "laptop-0", "macOS", {"user_id": "DUDESK00000000000000"}, {"future": 0})
+        assert "DDA0" in repr(first)
+        with pytest.raises(NotFoundError):
+            client.list_user_desktop_authenticators(NO_USER)
+        with pytest.raises(InvalidInputError):
+            client.list_user_desktop_authenticators("")
+
+
 def test_bypass_codes_are_secret(fresh_emu):
     with fresh_emu.client() as client:
         user = client.create_user("bypassed")
@@ -214,6 +240,7 @@ def test_async_client_covers_the_surface(fresh_emu):
             assert [t.token_id for t in await client.list_user_tokens(user.user_id)] == [token]
             assert await client.list_user_u2f_tokens(user.user_id) == []
             assert await client.list_user_webauthn_credentials(user.user_id) == []
+            assert await client.list_user_desktop_authenticators(user.user_id) == []
             found = await client.get_users_by_usernames(["asyncy", "nobody"])
             assert [u.user_id if u else None for u in found] == [user.user_id, None]
             assert [u.username for u in await client.get_users_by_ids([user.user_id])] == ["asyncy"]

@@ -406,6 +406,39 @@ impl From<duo_directory::BypassCode> for BypassCode {
     }
 }
 
+/// A Duo Desktop installation registered as one of a user's authenticators (read-only).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct DesktopAuthenticator {
+    /// Authenticator id.
+    pub daid: String,
+    /// Duo-specific key.
+    pub dakey: Option<String>,
+    /// The endpoint's hostname.
+    pub device_name: Option<String>,
+    /// Version of Duo Desktop on the endpoint.
+    pub duo_desktop_version: Option<String>,
+    /// The endpoint's operating system platform.
+    pub os_family: Option<String>,
+    /// The user information Duo attaches, as JSON object text.
+    pub user: Option<String>,
+    /// Members this version does not model, as a JSON object.
+    pub extra: String,
+}
+
+impl From<duo_directory::DesktopAuthenticator> for DesktopAuthenticator {
+    fn from(d: duo_directory::DesktopAuthenticator) -> Self {
+        DesktopAuthenticator {
+            extra: json(&d.extra),
+            user: d.user.as_ref().map(json),
+            daid: d.daid,
+            dakey: d.dakey,
+            device_name: d.device_name,
+            duo_desktop_version: d.duo_desktop_version,
+            os_family: d.os_family,
+        }
+    }
+}
+
 /// A directory user's state.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum UserState {

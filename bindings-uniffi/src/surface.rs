@@ -6,7 +6,9 @@
 
 use crate::client::{Client, Preview};
 use crate::error::{Result, guard};
-use crate::models::{BypassCode, Group, Phone, PreparedRequest, Token, U2fToken, User, WebauthnCredential};
+use crate::models::{
+    BypassCode, DesktopAuthenticator, Group, Phone, PreparedRequest, Token, U2fToken, User, WebauthnCredential,
+};
 use duo_directory::runtime::run;
 use duo_directory::{BypassCodeOptions, GroupCursor as CoreGroupCursor, PageCount, count};
 use std::sync::Arc;
@@ -95,6 +97,7 @@ list_methods! {
     list_user_tokens -> Token, "A user's hardware tokens (every page).";
     list_user_u2f_tokens -> U2fToken, "A user's U2F tokens (every page).";
     list_user_webauthn_credentials -> WebauthnCredential, "A user's WebAuthn credentials (every page).";
+    list_user_desktop_authenticators -> DesktopAuthenticator, "A user's Duo Desktop authenticators (every page).";
     list_user_bypass_codes -> BypassCode, "The metadata of a user's bypass codes (never the codes).";
 }
 

@@ -252,6 +252,8 @@ pub enum UsersCommand {
         #[command(subcommand)]
         command: crate::subresources::BypassCommand,
     },
+    /// A user's U2F tokens, WebAuthn credentials and Duo Desktop authenticators (read-only).
+    Authenticators(crate::subresources::UserIdArgs),
     /// Create a user and send them an enrollment email.
     Enroll(crate::subresources::EnrollArgs),
     /// Look up many users at once by username or id (in the order given; missing ones reported).

@@ -1,4 +1,4 @@
-//! `duo-directory users groups|phones|tokens|bypass-codes|u2f-tokens|webauthn-credentials|enroll|lookup`
+//! `duo-directory users groups|phones|tokens|bypass-codes|authenticators|enroll|lookup`
 //! and `duo-directory groups list|get`: arguments, then "convert, call core, print", with
 //! `--what-if` / `--confirm` on every change.
 
@@ -153,6 +153,11 @@ pub enum Link {
     Tokens,
 }
 
+/// Any serializable value as a JSON value (`null` if it cannot be).
+fn to_value<T: Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or_default()
+}
+
 /// JSON text of any serializable value, indented or compact.
 fn json_text<T: Serialize + ?Sized>(value: &T, pretty: bool) -> String {
     let text = if pretty { serde_json::to_string_pretty(value) } else { serde_json::to_string(value) };
@@ -200,6 +205,61 @@ fn done(out: &mut impl Write, format: OutputFormat, message: String, doc: serde_
     match format {
         OutputFormat::Table => output::line(out, safe(&message)),
         OutputFormat::Json | OutputFormat::Jsonl => output::line(out, doc),
+    }
+}
+
+/// Runs `users authenticators USER_ID`: the user's U2F tokens, WebAuthn credentials and Duo
+/// Desktop authenticators, as one table (kind, id, name, detail) or one JSON document of the three
+/// lists in Duo's names (`jsonl`: one object per authenticator, with its `kind`).
+pub async fn authenticators(
+    client: &Client,
+    args: UserIdArgs,
+    format: OutputFormat,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    let id = &args.user_id;
+    let u2f = client.list_user_u2f_tokens(id).await?;
+    let webauthn = client.list_user_webauthn_credentials(id).await?;
+    let desktop = client.list_user_desktop_authenticators(id).await?;
+    let mut items: Vec<(&str, serde_json::Value, [String; 3])> = Vec::new();
+    for t in &u2f {
+        items.push((
+            "u2f",
+            to_value(t),
+            [t.registration_id.clone(), String::new(), t.date_added.map(|d| d.to_string()).unwrap_or_default()],
+        ));
+    }
+    for w in &webauthn {
+        items.push(("webauthn", to_value(w), [w.webauthnkey.clone(), text(&w.credential_name), text(&w.label)]));
+    }
+    for d in &desktop {
+        let detail = [text(&d.os_family), text(&d.duo_desktop_version)]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>();
+        items.push(("desktop", to_value(d), [d.daid.clone(), text(&d.device_name), detail.join(" ")]));
+    }
+    match format {
+        OutputFormat::Table => {
+            let mut t = output::table(&["kind", "id", "name", "detail"]);
+            for (kind, _, [id, name, detail]) in &items {
+                t.add_row(vec![(*kind).to_string(), id.clone(), name.clone(), detail.clone()]);
+            }
+            output::line(out, t)
+        }
+        OutputFormat::Json => output::line(
+            out,
+            json_text(
+                &serde_json::json!({"u2ftokens": u2f, "webauthncredentials": webauthn, "desktopauthenticators": desktop}),
+                true,
+            ),
+        ),
+        OutputFormat::Jsonl => items.into_iter().try_for_each(|(kind, mut v, _)| {
+            if let Some(object) = v.as_object_mut() {
+                object.insert("kind".into(), kind.into());
+            }
+            output::line(out, json_text(&v, false))
+        }),
     }
 }
 

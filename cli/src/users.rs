@@ -27,6 +27,7 @@ pub async fn run(args: UsersArgs) -> Result<(), CliError> {
         UsersCommand::Phones { command } => sub::link(&client, sub::Link::Phones, command, format, &mut out).await,
         UsersCommand::Tokens { command } => sub::link(&client, sub::Link::Tokens, command, format, &mut out).await,
         UsersCommand::BypassCodes { command } => sub::bypass_codes(&client, command, format, &mut out).await,
+        UsersCommand::Authenticators(args) => sub::authenticators(&client, args, format, &mut out).await,
         UsersCommand::Enroll(args) => sub::enroll(&client, args, format, &mut out).await,
         UsersCommand::Lookup(args) => sub::lookup(&client, args, format, &mut out).await,
     };

@@ -1,4 +1,4 @@
-//! `users groups|phones|tokens|bypass-codes|enroll|lookup` and `groups list|get` end to end.
+//! `users groups|phones|tokens|bypass-codes|authenticators|enroll|lookup` and `groups list|get` end to end.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, missing_docs)]
 
 mod common;
@@ -73,4 +73,28 @@ fn bypass_codes_enroll_and_lookup() {
     let names: Vec<_> = json(&out).as_array().unwrap().iter().map(|u| u["username"].clone()).collect();
     assert_eq!(names, ["cli.new", "cli.codes"]);
     served.cmd().args(["users", "lookup", "--username", "cli.new", "--username", "nobody"]).assert().code(3);
+}
+
+#[test]
+fn authenticators_of_a_user_in_one_table() {
+    let served = Served::start(0);
+    let user: duo_directory::User = serde_json::from_value(serde_json::json!({
+        "user_id": "DUCLIKEYS00000000000", "username": "cli.keys", "status": "active",
+        "u2ftokens": [{"registration_id": "D2CLI", "date_added": 1}],
+        "webauthncredentials": [{"webauthnkey": "WACLI", "credential_name": "YubiKey", "label": "Security Key"}],
+        "desktopauthenticators": [{"daid": "DDACLI", "device_name": "laptop-9", "os_family": "Windows", "duo_desktop_version": "7.2"}]
+    }))
+    .unwrap();
+    served.emulator().add_user(user);
+    let out = stdout_of(served.cmd().args(["users", "authenticators", "DUCLIKEYS00000000000"]));
+    for expected in ["u2f", "D2CLI", "webauthn", "WACLI", "YubiKey", "desktop", "DDACLI", "laptop-9", "Windows 7.2"] {
+        assert!(out.contains(expected), "{expected} in {out}");
+    }
+    let doc = json(&stdout_of(served.cmd().args(["users", "authenticators", "DUCLIKEYS00000000000", "-o", "json"])));
+    assert_eq!(doc["desktopauthenticators"][0]["device_name"], "laptop-9");
+    assert_eq!(doc["webauthncredentials"][0]["webauthnkey"], "WACLI");
+    let lines = stdout_of(served.cmd().args(["users", "authenticators", "DUCLIKEYS00000000000", "-o", "jsonl"]));
+    let kinds: Vec<String> = lines.lines().map(|l| json(l)["kind"].as_str().unwrap().to_string()).collect();
+    assert_eq!(kinds, ["u2f", "webauthn", "desktop"]);
+    served.cmd().args(["users", "authenticators", "DUNOSUCHUSER00000000"]).assert().code(3);
 }

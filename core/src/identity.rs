@@ -3,7 +3,8 @@
 //! prints a secret: a signed request's `Authorization` is shown masked).
 
 use crate::models::{
-    BypassCode, DirectoryGroup, DirectoryRole, DirectoryUser, Group, Phone, Token, U2fToken, User, WebauthnCredential,
+    BypassCode, DesktopAuthenticator, DirectoryGroup, DirectoryRole, DirectoryUser, Group, Phone, Token, U2fToken,
+    User, WebauthnCredential,
 };
 use crate::{PreparedRequest, SignedRequest, UserSummary};
 
@@ -96,6 +97,7 @@ identity! {
     Token => "Token" { "token_id": |t| &t.token_id, "type": |t| &t.token_type, "serial": |t| &t.serial }
     U2fToken => "U2fToken" { "registration_id": |t| &t.registration_id }
     WebauthnCredential => "WebauthnCredential" { "webauthnkey": |w| &w.webauthnkey, "label": |w| &w.label }
+    DesktopAuthenticator => "DesktopAuthenticator" { "daid": |d| &d.daid, "device_name": |d| &d.device_name, "os_family": |d| &d.os_family }
     DirectoryUser => "DirectoryUser" { "id": |u| &u.id, "email": |u| &u.email, "state": |u| u.state.as_str() }
     DirectoryGroup => "DirectoryGroup" { "id": |g| &g.id, "name": |g| &g.name }
     DirectoryRole => "InlineRole" { "slug": |r| &r.slug }

@@ -50,12 +50,12 @@ pub use directory::{
 };
 pub use error::{ApiError, EXCERPT_LIMIT, Error, Result, Service};
 pub use limits::{RateLimits, RequestClass};
-pub use listing::{LazyUser, UserPage, UserSummary};
+pub use listing::{LazyUser, UserPage, UserSummary, summary_rows_json};
 pub use models::{
-    BypassCode, BypassCodeOptions, BypassCodes, DirectoryGroup, DirectoryRole, DirectoryUser, DirectoryUserState,
-    Extra, Group, LastSeen, MAX_BYPASS_CODE_LEN, MAX_BYPASS_CODES, MAX_FIELD_LEN, MAX_NOTES_LEN, MAX_REUSE_COUNT,
-    MAX_VALID_SECS, Phone, Token, U2fToken, User, UserCreate, UserField, UserStatus, UserUpdate, WebauthnCredential,
-    WritableStatus,
+    BypassCode, BypassCodeOptions, BypassCodes, DesktopAuthenticator, DirectoryGroup, DirectoryRole, DirectoryUser,
+    DirectoryUserState, Extra, Group, LastSeen, MAX_BYPASS_CODE_LEN, MAX_BYPASS_CODES, MAX_FIELD_LEN, MAX_NOTES_LEN,
+    MAX_REUSE_COUNT, MAX_VALID_SECS, Phone, Token, U2fToken, User, UserCreate, UserField, UserStatus, UserUpdate,
+    WebauthnCredential, WritableStatus,
 };
 pub use params::{ParamValue, Params};
 pub use secret::Secret;

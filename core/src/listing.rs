@@ -117,6 +117,90 @@ fn text(value: &Option<String>) -> Option<Box<str>> {
     value.as_deref().map(Box::from)
 }
 
+impl UserSummary {
+    /// The columns of a summary row ([`summary_rows_json`]), in Duo's names and in row order.
+    pub const ROW_FIELDS: [&'static str; 16] = [
+        "user_id",
+        "username",
+        "status",
+        "realname",
+        "firstname",
+        "lastname",
+        "email",
+        "notes",
+        "alias1",
+        "alias2",
+        "alias3",
+        "alias4",
+        "created",
+        "last_login",
+        "last_directory_sync",
+        "is_enrolled",
+    ];
+}
+
+/// A summary as a row: the fields of [`UserSummary::ROW_FIELDS`] as one JSON array, in that order.
+struct Row<'a>(&'a UserSummary);
+
+impl serde::Serialize for Row<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let Row(summary) = self;
+        let mut row = s.serialize_tuple(UserSummary::ROW_FIELDS.len())?;
+        row.serialize_element(&*summary.user_id)?;
+        row.serialize_element(&*summary.username)?;
+        row.serialize_element(&summary.status)?;
+        for text in [&summary.realname, &summary.firstname, &summary.lastname, &summary.email, &summary.notes] {
+            row.serialize_element(&text.as_deref())?;
+        }
+        for alias in [&summary.alias1, &summary.alias2, &summary.alias3, &summary.alias4] {
+            row.serialize_element(&alias.as_deref())?;
+        }
+        row.serialize_element(&summary.created)?;
+        row.serialize_element(&summary.last_login)?;
+        row.serialize_element(&summary.last_directory_sync)?;
+        row.serialize_element(&summary.is_enrolled)?;
+        row.end()
+    }
+}
+
+/// The scalars of a page's users as one JSON text: an array with one row per user (see
+/// [`UserSummary::ROW_FIELDS`]), or `null` for a user whose scalars do not decode (reading that
+/// user's full form then says why). A binding hands a whole page across a language boundary
+/// this way, in one string, instead of one object and one call per user and field.
+///
+/// ```
+/// use duo_directory::{LazyUser, summary_rows_json};
+/// let users = [
+///     LazyUser::from_json(r#"{"user_id":"DU1","username":"jsmith","status":"active","created":1}"#),
+///     LazyUser::from_json(r#"{"user_id":3}"#),
+/// ];
+/// let rows = summary_rows_json(&users);
+/// assert!(rows.starts_with(r#"[["DU1","jsmith","active",null,"#));
+/// assert!(rows.ends_with(",1,null,null,null],null]"));
+/// ```
+pub fn summary_rows_json(users: &[LazyUser]) -> String {
+    let mut out = Vec::with_capacity(users.len() * 160 + 2);
+    out.push(b'[');
+    for (i, user) in users.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        match user.summary() {
+            // Serializing strings, numbers and booleans into a Vec cannot fail.
+            Ok(summary) => {
+                if serde_json::to_writer(&mut out, &Row(summary)).is_err() {
+                    out.extend_from_slice(b"null");
+                }
+            }
+            Err(_) => out.extend_from_slice(b"null"),
+        }
+    }
+    out.push(b']');
+    // serde_json writes UTF-8 and the rest is ASCII.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 impl LazyUser {
     /// Wraps the raw JSON of one user (nothing is decoded yet).
     pub fn new(raw: Bytes) -> Self {
@@ -264,5 +348,38 @@ impl UserPage {
             users.push(LazyUser::new(item));
         }
         Ok(UserPage { users, metadata })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every column of a row holds the value of the Duo field `ROW_FIELDS` names at its index.
+    #[test]
+    fn rows_follow_row_fields() {
+        let user = serde_json::json!({
+            "user_id": "DUABCDEFGHIJKLMNOPQR", "username": "jsmith", "status": "locked out",
+            "realname": "Jo \"JS\" Smith", "firstname": "Jo", "lastname": "Smith", "email": "jo@example.com",
+            "notes": "n\u{e9}e", "alias1": "a1", "alias2": "a2", "alias3": "a3", "alias4": "a4",
+            "created": 1_700_000_001, "last_login": 1_700_000_002, "last_directory_sync": 1_700_000_003,
+            "is_enrolled": false, "groups": [{"name": "g"}], "phones": []
+        });
+        let users = [LazyUser::from_json(&user.to_string()), LazyUser::from_json(r#"{"username":"no id"}"#)];
+        let rows: serde_json::Value = serde_json::from_str(&summary_rows_json(&users)).unwrap();
+        let rows = rows.as_array().unwrap();
+        assert_eq!(rows.len(), 2);
+        let row = rows[0].as_array().unwrap();
+        assert_eq!(row.len(), UserSummary::ROW_FIELDS.len());
+        for (i, field) in UserSummary::ROW_FIELDS.iter().enumerate() {
+            assert_eq!(row[i], user[field], "column {i} ({field})");
+        }
+        assert!(rows[1].is_null(), "a user whose scalars do not decode is a null row");
+        let absent = summary_rows_json(&[LazyUser::from_json(r#"{"user_id":"DU1","username":"u","status":"active"}"#)]);
+        assert_eq!(
+            absent,
+            r#"[["DU1","u","active",null,null,null,null,null,null,null,null,null,null,null,null,null]]"#
+        );
+        assert_eq!(summary_rows_json(&[]), "[]");
     }
 }

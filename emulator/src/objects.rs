@@ -2,7 +2,7 @@
 //! is associated with), and each user's bypass codes. Objects embedded in seeded or generated
 //! users are registered when the user is stored, so they can be looked up and associated.
 
-use duo_directory::{Group, Phone, Token};
+use duo_directory::{DesktopAuthenticator, Group, Phone, Token};
 use std::collections::HashMap;
 
 /// Objects of one kind in creation order, indexed by id.
@@ -52,6 +52,8 @@ pub(crate) struct Objects {
     pub(crate) phones: Registry<Phone>,
     pub(crate) tokens: Registry<Token>,
     pub(crate) bypass_codes: HashMap<String, Vec<BypassRecord>>,
+    /// Each user's Duo Desktop authenticators, by user id (see [`Objects::take_desktop_authenticators`]).
+    pub(crate) desktop_authenticators: HashMap<String, Vec<DesktopAuthenticator>>,
 }
 
 impl Default for Objects {
@@ -61,11 +63,24 @@ impl Default for Objects {
             phones: Registry::new(|p: &Phone| p.phone_id.as_str()),
             tokens: Registry::new(|t: &Token| t.token_id.as_str()),
             bypass_codes: HashMap::new(),
+            desktop_authenticators: HashMap::new(),
         }
     }
 }
 
 impl Objects {
+    /// Duo's user object has no desktop authenticators; a user handed to the emulator may carry
+    /// them in a `desktopauthenticators` member, which is moved here (replacing the user's
+    /// previous ones) and served only by `GET /admin/v1/users/{id}/desktopauthenticators`.
+    /// A member that is not a list of authenticators stays in the user, untouched.
+    pub(crate) fn take_desktop_authenticators(&mut self, user: &mut duo_directory::User) {
+        let Some(value) = user.extra.get("desktopauthenticators") else { return };
+        if let Ok(list) = serde_json::from_value::<Vec<DesktopAuthenticator>>(value.clone()) {
+            user.extra.remove("desktopauthenticators");
+            self.desktop_authenticators.insert(user.user_id.clone(), list);
+        }
+    }
+
     /// Registers the groups, phones and tokens a user embeds.
     pub(crate) fn register_embedded(&mut self, user: &duo_directory::User) {
         for group in &user.groups {

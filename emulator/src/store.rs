@@ -93,7 +93,8 @@ impl Store {
     }
 
     /// Inserts or replaces (by `user_id`, keeping the listing position) a user; returns its JSON.
-    pub(crate) fn upsert(&mut self, user: User) -> Bytes {
+    pub(crate) fn upsert(&mut self, mut user: User) -> Bytes {
+        self.objects.take_desktop_authenticators(&mut user);
         let json = user_json(&user);
         self.objects.register_embedded(&user);
         match self.by_id.get(&user.user_id).copied() {
@@ -122,6 +123,7 @@ impl Store {
             return None;
         }
         let entry = self.entries.remove(i);
+        self.objects.desktop_authenticators.remove(user_id);
         self.unindex_names(&names_of(&entry.user), user_id);
         for (j, e) in self.entries.iter().enumerate().skip(i) {
             if let Some(slot) = self.by_id.get_mut(&e.user.user_id) {
@@ -136,6 +138,7 @@ impl Store {
         self.entries.clear();
         self.by_id.clear();
         self.by_name.clear();
+        self.objects.desktop_authenticators.clear();
     }
 
     /// Appends users, giving a fresh id to one whose id is taken and a numeric suffix to a

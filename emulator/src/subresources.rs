@@ -152,11 +152,16 @@ fn list_links(shared: &Shared, user: &str, link: Link, params: &Pairs) -> Answer
 
 fn list_embedded(shared: &Shared, user: &str, segment: &str, params: &Pairs) -> Answer {
     let (limit, offset) = paging(&Form(params), MAX_SUB_LIMIT)?;
-    let user = user_of(&shared.read(), user)?;
+    let store = shared.read();
+    let user = user_of(&store, user)?;
     let items = match segment {
         "u2ftokens" => user.u2ftokens.iter().map(json).collect(),
         "webauthncredentials" => user.webauthncredentials.iter().map(json).collect(),
-        _ => Vec::new(),
+        _ => store
+            .objects
+            .desktop_authenticators
+            .get(&user.user_id)
+            .map_or_else(Vec::new, |l| l.iter().map(json).collect()),
     };
     Ok(page(items, limit, offset))
 }

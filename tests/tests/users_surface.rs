@@ -170,6 +170,28 @@ async fn phones_tokens_and_authenticators() {
     let creds = c.list_user_webauthn_credentials(&keyed.user_id).await.unwrap();
     assert_eq!(creds, keyed.webauthncredentials, "lossless, unknown members kept");
     assert_eq!(c.list_user_u2f_tokens("DUNOSUCHUSER00000000").await.unwrap_err().code(), "not_found");
+
+    // Desktop authenticators: seeded through the emulator's `desktopauthenticators` member, which
+    // it keeps aside (Duo's user object has none) and serves, paged, from the sub-resource only.
+    assert!(c.list_user_desktop_authenticators(&keyed.user_id).await.unwrap().is_empty());
+    let mut seeded = keyed.clone();
+    let authenticators: Vec<serde_json::Value> = (0..150)
+        .map(|i| {
+            serde_json::json!({"daid": format!("DDA{i}"), "dakey": format!("K{i}"), "device_name": format!("laptop-{i}"),
+                "duo_desktop_version": "7.1.0", "os_family": "macOS", "user": {"user_id": keyed.user_id}, "future": i})
+        })
+        .collect();
+    seeded.extra.insert("desktopauthenticators".into(), authenticators.clone().into());
+    emu.add_user(seeded);
+    assert!(!emu.user(&keyed.user_id).unwrap().extra.contains_key("desktopauthenticators"));
+    let listed = c.list_user_desktop_authenticators(&keyed.user_id).await.unwrap();
+    let as_json: Vec<serde_json::Value> = listed.iter().map(|d| serde_json::from_str(&d.to_json()).unwrap()).collect();
+    assert_eq!(as_json, authenticators, "every page, lossless");
+    assert_eq!(listed[2].device_name.as_deref(), Some("laptop-2"));
+    let err = c.list_user_desktop_authenticators("DUNOSUCHUSER00000000").await.unwrap_err();
+    assert_eq!(api(&err), (404, Some(40401), Some("user_id")));
+    let err = c.list_user_desktop_authenticators("").await.unwrap_err();
+    assert_eq!(err.code(), "invalid_input");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -193,6 +193,41 @@ impl From<&duo_directory::WebauthnCredential> for WebauthnCredential {
     }
 }
 
+/// A Duo Desktop installation registered as one of a user's authenticators.
+#[napi(object)]
+pub struct DesktopAuthenticator {
+    /// Authenticator id.
+    pub daid: String,
+    /// Duo-specific key.
+    pub dakey: Option<String>,
+    /// The endpoint's hostname.
+    pub device_name: Option<String>,
+    /// Version of Duo Desktop on the endpoint.
+    pub duo_desktop_version: Option<String>,
+    /// The endpoint's operating system platform.
+    pub os_family: Option<String>,
+    /// The user information Duo attaches, as sent.
+    #[napi(ts_type = "Record<string, unknown> | null")]
+    pub user: Option<Value>,
+    /// Members this version does not model, in the API's own names.
+    #[napi(ts_type = "Record<string, unknown>")]
+    pub extra: Value,
+}
+
+impl From<&duo_directory::DesktopAuthenticator> for DesktopAuthenticator {
+    fn from(d: &duo_directory::DesktopAuthenticator) -> Self {
+        DesktopAuthenticator {
+            daid: d.daid.clone(),
+            dakey: d.dakey.clone(),
+            device_name: d.device_name.clone(),
+            duo_desktop_version: d.duo_desktop_version.clone(),
+            os_family: d.os_family.clone(),
+            user: d.user.clone().map(Value::Object),
+            extra: Value::Object(d.extra.clone()),
+        }
+    }
+}
+
 /// A directory group as embedded in a directory user.
 #[napi(object)]
 pub struct DirectoryGroup {

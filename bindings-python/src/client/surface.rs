@@ -6,7 +6,7 @@ use super::aio::{PyAsyncClient, Ready, spawn, spawn_py};
 use super::{PyClient, PyPreview, interruptible, wait, whole};
 use crate::error::{err, guard, invalid};
 use crate::models::bypass::PyBypassCode;
-use crate::models::nested::{PyGroup, PyPhone, PyToken, PyU2fToken, PyWebauthnCredential};
+use crate::models::nested::{PyDesktopAuthenticator, PyGroup, PyPhone, PyToken, PyU2fToken, PyWebauthnCredential};
 use crate::models::request::PyPreparedRequest;
 use crate::models::{Model, PyUser};
 use crate::sync::lock;
@@ -173,6 +173,7 @@ list_methods! {
     list_user_tokens -> PyToken: "A user's hardware tokens (every page).";
     list_user_u2f_tokens -> PyU2fToken: "A user's U2F tokens (every page).";
     list_user_webauthn_credentials -> PyWebauthnCredential: "A user's WebAuthn credentials (every page).";
+    list_user_desktop_authenticators -> PyDesktopAuthenticator: "A user's Duo Desktop authenticators (every page).";
     list_user_bypass_codes -> PyBypassCode: "The metadata of a user's bypass codes (never the codes).";
 }
 

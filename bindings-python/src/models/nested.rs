@@ -2,7 +2,7 @@
 
 use super::{Model, getters};
 use crate::convert::Json;
-use duo_directory::{Error, Group, Phone, Token, U2fToken, WebauthnCredential};
+use duo_directory::{DesktopAuthenticator, Error, Group, Phone, Token, U2fToken, WebauthnCredential};
 use pyo3::prelude::*;
 use std::sync::Arc;
 
@@ -140,4 +140,25 @@ getters!(PyWebauthnCredential, value, |w| {
     webauthnkey: &str = &w.webauthnkey;
     /// Members this version does not model.
     extra: Json = Json::object(&w.extra);
+});
+
+arc_model!(
+    /// A Duo Desktop installation registered as one of a user's authenticators.
+    PyDesktopAuthenticator(DesktopAuthenticator) as "DesktopAuthenticator"
+);
+getters!(PyDesktopAuthenticator, value, |d| {
+    /// Authenticator id.
+    daid: &str = &d.daid;
+    /// Duo-specific key.
+    dakey: Option<&str> = d.dakey.as_deref();
+    /// The endpoint's hostname.
+    device_name: Option<&str> = d.device_name.as_deref();
+    /// Version of Duo Desktop on the endpoint.
+    duo_desktop_version: Option<&str> = d.duo_desktop_version.as_deref();
+    /// The endpoint's operating system platform.
+    os_family: Option<&str> = d.os_family.as_deref();
+    /// The user information Duo attaches, as sent.
+    user: Option<Json> = d.user.as_ref().map(Json::object);
+    /// Members this version does not model.
+    extra: Json = Json::object(&d.extra);
 });

@@ -4,8 +4,8 @@ use super::{ClientConfig, ItemCursor, PreparedRequest, Preview, UserCursor};
 use crate::error::Result;
 use crate::listing::UserPage;
 use crate::models::{
-    BypassCode, BypassCodeOptions, BypassCodes, Group, Phone, Token, U2fToken, User, UserCreate, UserUpdate,
-    WebauthnCredential,
+    BypassCode, BypassCodeOptions, BypassCodes, DesktopAuthenticator, Group, Phone, Token, U2fToken, User, UserCreate,
+    UserUpdate, WebauthnCredential,
 };
 use crate::params::Params;
 use crate::runtime::block_on;
@@ -159,6 +159,11 @@ impl Client {
     /// See [`super::Client::list_user_webauthn_credentials`].
     pub fn list_user_webauthn_credentials(&self, user_id: &str) -> Result<Vec<WebauthnCredential>> {
         block_on(self.inner.list_user_webauthn_credentials(user_id))?
+    }
+
+    /// See [`super::Client::list_user_desktop_authenticators`].
+    pub fn list_user_desktop_authenticators(&self, user_id: &str) -> Result<Vec<DesktopAuthenticator>> {
+        block_on(self.inner.list_user_desktop_authenticators(user_id))?
     }
 
     /// See [`super::Client::list_user_bypass_codes`].

@@ -7,7 +7,8 @@ use super::{Client, PreparedRequest, Preview, path_id, user_path};
 use crate::error::{Error, Result};
 use crate::models::bypass::valid_secs;
 use crate::models::{
-    BypassCode, BypassCodeOptions, BypassCodes, Group, Phone, Token, U2fToken, User, WebauthnCredential,
+    BypassCode, BypassCodeOptions, BypassCodes, DesktopAuthenticator, Group, Phone, Token, U2fToken, User,
+    WebauthnCredential,
 };
 use crate::params::Params;
 
@@ -170,6 +171,11 @@ impl Client {
     /// A user's WebAuthn credentials (every page).
     pub async fn list_user_webauthn_credentials(&self, user_id: &str) -> Result<Vec<WebauthnCredential>> {
         self.list_all(user_id, "webauthncredentials").await
+    }
+
+    /// A user's Duo Desktop authenticators (every page).
+    pub async fn list_user_desktop_authenticators(&self, user_id: &str) -> Result<Vec<DesktopAuthenticator>> {
+        self.list_all(user_id, "desktopauthenticators").await
     }
 
     /// The metadata of a user's bypass codes (every page; never the codes themselves).

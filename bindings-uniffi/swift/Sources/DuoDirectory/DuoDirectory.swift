@@ -695,6 +695,11 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func listUserBypassCodes(userId: String) async throws  -> [BypassCode]
     
     /**
+     * A user's Duo Desktop authenticators (every page).
+     */
+    func listUserDesktopAuthenticators(userId: String) async throws  -> [DesktopAuthenticator]
+    
+    /**
      * A user's groups, page by page on demand. Sends nothing yet.
      */
     func listUserGroups(userId: String, pageSize: Int64?) throws  -> GroupCursor
@@ -1167,6 +1172,25 @@ open func listUserBypassCodes(userId: String)async throws  -> [BypassCode]  {
             completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeBypassCode.lift,
+            errorHandler: FfiConverterTypeDuoError_lift
+        )
+}
+    
+    /**
+     * A user's Duo Desktop authenticators (every page).
+     */
+open func listUserDesktopAuthenticators(userId: String)async throws  -> [DesktopAuthenticator]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_duo_directory_uniffi_fn_method_client_list_user_desktop_authenticators(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(userId)
+                )
+            },
+            pollFunc: ffi_duo_directory_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_duo_directory_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_duo_directory_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeDesktopAuthenticator.lift,
             errorHandler: FfiConverterTypeDuoError_lift
         )
 }
@@ -3591,6 +3615,125 @@ public func FfiConverterTypeClientOptions_lift(_ buf: RustBuffer) throws -> Clie
 #endif
 public func FfiConverterTypeClientOptions_lower(_ value: ClientOptions) -> RustBuffer {
     return FfiConverterTypeClientOptions.lower(value)
+}
+
+
+/**
+ * A Duo Desktop installation registered as one of a user's authenticators (read-only).
+ */
+public struct DesktopAuthenticator: Equatable, Hashable {
+    /**
+     * Authenticator id.
+     */
+    public var daid: String
+    /**
+     * Duo-specific key.
+     */
+    public var dakey: String?
+    /**
+     * The endpoint's hostname.
+     */
+    public var deviceName: String?
+    /**
+     * Version of Duo Desktop on the endpoint.
+     */
+    public var duoDesktopVersion: String?
+    /**
+     * The endpoint's operating system platform.
+     */
+    public var osFamily: String?
+    /**
+     * The user information Duo attaches, as JSON object text.
+     */
+    public var user: String?
+    /**
+     * Members this version does not model, as a JSON object.
+     */
+    public var extra: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Authenticator id.
+         */daid: String, 
+        /**
+         * Duo-specific key.
+         */dakey: String?, 
+        /**
+         * The endpoint's hostname.
+         */deviceName: String?, 
+        /**
+         * Version of Duo Desktop on the endpoint.
+         */duoDesktopVersion: String?, 
+        /**
+         * The endpoint's operating system platform.
+         */osFamily: String?, 
+        /**
+         * The user information Duo attaches, as JSON object text.
+         */user: String?, 
+        /**
+         * Members this version does not model, as a JSON object.
+         */extra: String) {
+        self.daid = daid
+        self.dakey = dakey
+        self.deviceName = deviceName
+        self.duoDesktopVersion = duoDesktopVersion
+        self.osFamily = osFamily
+        self.user = user
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DesktopAuthenticator: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDesktopAuthenticator: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DesktopAuthenticator {
+        return
+            try DesktopAuthenticator(
+                daid: FfiConverterString.read(from: &buf), 
+                dakey: FfiConverterOptionString.read(from: &buf), 
+                deviceName: FfiConverterOptionString.read(from: &buf), 
+                duoDesktopVersion: FfiConverterOptionString.read(from: &buf), 
+                osFamily: FfiConverterOptionString.read(from: &buf), 
+                user: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DesktopAuthenticator, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.daid, into: &buf)
+        FfiConverterOptionString.write(value.dakey, into: &buf)
+        FfiConverterOptionString.write(value.deviceName, into: &buf)
+        FfiConverterOptionString.write(value.duoDesktopVersion, into: &buf)
+        FfiConverterOptionString.write(value.osFamily, into: &buf)
+        FfiConverterOptionString.write(value.user, into: &buf)
+        FfiConverterString.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDesktopAuthenticator_lift(_ buf: RustBuffer) throws -> DesktopAuthenticator {
+    return try FfiConverterTypeDesktopAuthenticator.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDesktopAuthenticator_lower(_ value: DesktopAuthenticator) -> RustBuffer {
+    return FfiConverterTypeDesktopAuthenticator.lower(value)
 }
 
 
@@ -8321,6 +8464,31 @@ fileprivate struct FfiConverterSequenceTypeBypassCode: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeDesktopAuthenticator: FfiConverterRustBuffer {
+    typealias SwiftType = [DesktopAuthenticator]
+
+    public static func write(_ value: [DesktopAuthenticator], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDesktopAuthenticator.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DesktopAuthenticator] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DesktopAuthenticator]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDesktopAuthenticator.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeDirectoryGroup: FfiConverterRustBuffer {
     typealias SwiftType = [DirectoryGroup]
 
@@ -9090,6 +9258,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_method_client_list_user_bypass_codes() != 51552) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_duo_directory_uniffi_checksum_method_client_list_user_desktop_authenticators() != 23979) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_duo_directory_uniffi_checksum_method_client_list_user_groups() != 43097) {

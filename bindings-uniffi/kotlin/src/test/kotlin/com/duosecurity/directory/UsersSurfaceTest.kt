@@ -143,6 +143,15 @@ class UsersSurfaceTest {
                 assertEquals("WA1", creds[0].webauthnkey)
                 assertEquals("x", JSONObject(creds[0].extra).getString("aaguid"))
                 expect<DuoException.NotFound> { runBlocking { client.listUserU2fTokens(noUser) } }
+                // Desktop authenticators: the emulator keeps a seeded user's member aside.
+                val seeded = (0 until 120).joinToString(",") {
+                    """{"daid":"DDA$it","device_name":"laptop-$it","os_family":"Linux","user":{"user_id":"DUDESK00000000000000"},"future":$it}"""
+                }
+                emu.addUser(User.fromJson("""{"user_id":"DUDESK00000000000000","username":"desk","status":"active","desktopauthenticators":[$seeded]}"""))
+                val desktops = client.listUserDesktopAuthenticators("DUDESK00000000000000")
+                assertEquals(120, desktops.size)
+                assertEquals(DesktopAuthenticator("DDA7", null, "laptop-7", null, "Linux", """{"user_id":"DUDESK00000000000000"}""", """{"future":7}"""), desktops[7])
+                expect<DuoException.NotFound> { runBlocking { client.listUserDesktopAuthenticators(noUser) } }
             }
         }
     }

@@ -59,7 +59,7 @@ test('npm pack --dry-run lists only what a user needs', () => {
   const [{ files }] = packJson(pkg, '--dry-run')
   const paths = files.map((f) => f.path).sort()
   assert.deepEqual(paths, ['LICENSE', 'README.md', 'binding.js', 'errors.js', 'index.d.ts', 'index.js', 'index.mjs',
-    'package.json', 'testing.d.ts', 'testing.js', 'testing.mjs'])
+    'package.json', 'testing.d.ts', 'testing.js', 'testing.mjs', 'users.js'])
   for (const p of paths) assert.doesNotMatch(p, /^(target|tests|bench|src|scripts|examples|npm|node_modules)\/|\.node$/)
 })
 

@@ -13,12 +13,19 @@ step "Python venv .venv with the test dependencies (PyPI)"
 .venv/bin/python -m pip install -q --disable-pip-version-check -r bindings-python/requirements-dev.txt
 export DUO_DIRECTORY_ORACLE_PYTHON="$root/.venv/bin/python"
 
+step "One version for every artifact (scripts/check-versions.sh)"
+bash scripts/check-versions.sh
+
 step "Rust: formatting and lints (unwrap/expect/panic/indexing denied outside tests)"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "Rust: every crate and doctest, with the duo_client oracle property test"
 cargo test --workspace -- --include-ignored
+
+step "Artifacts: the core crate packages for crates.io; cargo install of the command, its completions and man pages"
+cargo package -q -p duo-directory --no-verify --allow-dirty
+bash scripts/check-cli-install.sh
 
 step "Official clients (duo_client, @duosecurity/duo_api) against the emulator"
 cargo build -q -p duo-directory-emulator --bin duo-emulator

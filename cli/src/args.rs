@@ -49,6 +49,10 @@ pub enum Command {
     /// Run a local Duo-compatible Admin API emulator until interrupted.
     #[command(after_long_help = SEED_FILE_HELP)]
     Emulator(EmulatorArgs),
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
+    Completions(crate::completions::CompletionsArgs),
+    /// Print the manual page (or write one per command with --out-dir).
+    Man(crate::completions::ManArgs),
 }
 
 /// How results are printed (the `users` commands and `demo`).

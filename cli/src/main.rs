@@ -1,6 +1,7 @@
 //! `duo-directory`: the Duo users command line, its demo and a local emulator.
 
 mod args;
+mod completions;
 mod config;
 mod demo;
 mod directory;
@@ -31,7 +32,7 @@ fn main() -> ExitCode {
         Command::Events(args) => Some(args.output.output),
         Command::Webhook(args) => Some(args.output.output),
         Command::Groups(args) => Some(args.output.output),
-        Command::Reconcile(_) | Command::Emulator(_) => None,
+        Command::Reconcile(_) | Command::Emulator(_) | Command::Completions(_) | Command::Man(_) => None,
     };
     let json = matches!(format, Some(OutputFormat::Json | OutputFormat::Jsonl));
     exit::report(run(cli), json)
@@ -53,6 +54,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Command::Groups(args) => subresources::groups(args).await,
             Command::Reconcile(args) => reconcile::run(args).await,
             Command::Emulator(args) => emulator(args).await,
+            // Generated from the clap definitions alone: no request, no configuration.
+            Command::Completions(args) => completions::completions(&args),
+            Command::Man(args) => completions::man(&args),
         }
     })
 }

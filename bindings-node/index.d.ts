@@ -585,13 +585,13 @@ export declare class UserIterator {
 
 /**
  * One listed page as the addon hands it to `index.js` (which turns it into `User[]`; callers
- * never receive one): the users' scalars as one JSON text of rows (core's `summary_rows_json`;
- * V8 parses it faster than N-API builds objects) and the users, each taken once by the
- * `User` that needs more than its scalars.
+ * never receive one): the users' scalars as core's `UserColumns` (one string and three typed
+ * arrays, built on the runtime; a field read is a `String.prototype.slice`), and the users,
+ * each taken once by the `User` that needs more than its scalars.
  */
 export declare class UserRows {
-  /** The rows' JSON text (once; later calls give `[]`). */
-  takeRows(): string
+  /** The page's columns (once; later calls give empty columns). */
+  takeColumns(): UserColumns
   /** The native `User` at `index` (once: the JavaScript `User` keeps it). */
   takeUser(index: number): User
 }
@@ -1113,6 +1113,21 @@ export interface U2FToken {
   registrationId: string
   /** Members this version does not model, in the API's own names. */
   extra: Record<string, unknown>
+}
+
+/**
+ * The scalars of a listed page (core's `UserColumns`; its `columns` module has the layout),
+ * with offsets in UTF-16 code units and numbers as JavaScript numbers.
+ */
+export interface UserColumns {
+  /** Every text field of every user, one after the other. */
+  text: string
+  /** Start and end (UTF-16 offsets into `text`) of the 12 text fields of each user. */
+  bounds: Uint32Array
+  /** Per user: null fields, `isEnrolled` and undecoded bits (core's `FLAG_` constants). */
+  flags: Uint32Array
+  /** `created`, `lastLogin`, `lastDirectorySync` per user, NaN for null. */
+  numbers: Float64Array
 }
 
 /** The writable user fields, in Duo's own names (see `createUser` / `updateUser`). */

@@ -55,6 +55,6 @@ for (const name of ['Client', 'DirectoryUser', 'PreparedRequest', 'SignedRequest
 }
 
 const { makeError, ...errorClasses } = errors
-const { _init, _userRowFields, ...api } = binding
+const { _init, _userColumnLayout, ...api } = binding
 // the reconcile functions take arrays of `User`s
 module.exports = { ...api, plan: adapt(binding.plan), planEvents: adapt(binding.planEvents), User, ...errorClasses }

@@ -3,14 +3,15 @@
 // seen through one JavaScript class with the same getters and methods, generated from it.
 //
 // Why: a listing of 50,000 users must not cost 50,000 native objects and a native call per field
-// read. A listed user is therefore a row of its scalars (the page's rows arrive as one JSON text,
-// parsed by V8; see core's `summary_rows_json`) plus its page. Anything beyond the scalars (nested
-// lists, aliases, extra, toJSON, toString) comes from the native user, taken from the page the
-// first time it is needed. A user from any other call wraps its native user directly. No field is
-// computed here: every value is core's, as it decoded it.
+// read. A listed user is therefore an index into its page's columns (core's `UserColumns`: one
+// string of every text field plus typed arrays of offsets, flags and numbers, made in one
+// crossing per page); reading a field slices the string, and a field never read is never made.
+// Anything beyond the scalars (nested lists, aliases, extra, toJSON, toString) comes from the
+// native user, taken from the page the first time it is needed. A user from any other call wraps
+// its native user directly. No field is computed here: every value is core's, as it decoded it.
 const { inspect } = require('node:util')
 
-const ROW = Symbol('row')
+const COLUMNS = Symbol('columns')
 const PAGE = Symbol('page')
 const INDEX = Symbol('index')
 const NATIVE = Symbol('native')
@@ -20,12 +21,14 @@ const camel = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
 /** Builds the package's `User` class over the addon's (`binding.User`, `binding.UserRows`). */
 function defineUser (binding) {
   const Native = binding.User
-  const columns = binding._userRowFields().map(camel)
+  const layout = binding._userColumnLayout()
+  const fields = layout.fields.map(camel)
+  const { textFields: TEXT, numberFields: NUMBERS, textNull, numberNull, enrolledPresent: PRESENT, enrolled: ENROLLED, undecoded: UNDECODED } = layout
 
   /** A Duo user (see index.d.ts for its fields). */
   class User {
-    constructor (row, page, index, native) {
-      this[ROW] = row
+    constructor (columns, page, index, native) {
+      this[COLUMNS] = columns
       this[PAGE] = page
       this[INDEX] = index
       this[NATIVE] = native
@@ -52,20 +55,39 @@ function defineUser (binding) {
   }
   const fromNative = (native) => new User(null, undefined, 0, native)
 
-  // The scalars: from the row when there is one (a user whose scalars did not decode has a null
-  // row, and its native getters throw the DecodeError that says why).
-  columns.forEach((name, column) => {
+  // The scalars: from the page's columns when there are some (a user whose scalars did not
+  // decode is flagged, and its native getters throw the DecodeError that says why).
+  fields.forEach((name, field) => {
+    let read
+    if (field < TEXT) {
+      const isNull = textNull << field
+      read = (c, i, flags) => {
+        if (flags & isNull) return null
+        const k = 2 * (i * TEXT + field)
+        return c.text.slice(c.bounds[k], c.bounds[k + 1])
+      }
+    } else if (field < TEXT + NUMBERS) {
+      const isNull = numberNull << (field - TEXT)
+      read = (c, i, flags) => (flags & isNull ? null : c.numbers[i * NUMBERS + field - TEXT])
+    } else {
+      read = (c, i, flags) => (flags & PRESENT ? (flags & ENROLLED) !== 0 : null)
+    }
     Object.defineProperty(User.prototype, name, {
       configurable: true,
       get () {
-        const row = this[ROW]
-        return row !== null ? row[column] : nativeOf(this)[name]
+        const c = this[COLUMNS]
+        if (c !== null) {
+          const i = this[INDEX]
+          const flags = c.flags[i]
+          if (!(flags & UNDECODED)) return read(c, i, flags)
+        }
+        return nativeOf(this)[name]
       }
     })
   })
   // Everything else the native class has, delegated.
   for (const name of Object.getOwnPropertyNames(Native.prototype)) {
-    if (name === 'constructor' || columns.includes(name)) continue
+    if (name === 'constructor' || fields.includes(name)) continue
     const { get, value } = Object.getOwnPropertyDescriptor(Native.prototype, name)
     if (get) {
       Object.defineProperty(User.prototype, name, { configurable: true, get () { return nativeOf(this)[name] } })
@@ -80,9 +102,9 @@ function defineUser (binding) {
 
   /** The users of a listed page (`UserRows`), in order. */
   const fromRows = (page) => {
-    const rows = JSON.parse(page.takeRows())
-    const users = new Array(rows.length)
-    for (let i = 0; i < rows.length; i++) users[i] = new User(rows[i], page, i, undefined)
+    const columns = page.takeColumns()
+    const users = new Array(columns.flags.length)
+    for (let i = 0; i < users.length; i++) users[i] = new User(columns, page, i, undefined)
     return users
   }
 

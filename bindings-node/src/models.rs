@@ -8,8 +8,9 @@
 
 use crate::error::{sync, to_js};
 use duo_directory::identity::{Identity, render};
-use duo_directory::{DirectoryUser as CoreDirectoryUser, Error, LazyUser, User as CoreUser, UserSummary};
+use duo_directory::{DirectoryUser as CoreDirectoryUser, Error, LazyUser, User as CoreUser, UserColumns, UserSummary};
 use napi::Env;
+use napi::bindgen_prelude::{Float64Array, Uint32Array};
 use napi_derive::napi;
 use serde_json::Value;
 
@@ -75,30 +76,53 @@ impl From<CoreUser> for User {
 }
 
 /// One listed page as the addon hands it to `index.js` (which turns it into `User[]`; callers
-/// never receive one): the users' scalars as one JSON text of rows (core's `summary_rows_json`;
-/// V8 parses it faster than N-API builds objects) and the users, each taken once by the
-/// `User` that needs more than its scalars.
+/// never receive one): the users' scalars as core's `UserColumns` (one string and three typed
+/// arrays, built on the runtime; a field read is a `String.prototype.slice`), and the users,
+/// each taken once by the `User` that needs more than its scalars.
 #[napi]
 pub struct UserRows {
-    rows: Option<String>,
+    columns: Option<JsColumns>,
     users: Vec<Option<LazyUser>>,
+}
+
+/// The scalars of a listed page (core's `UserColumns`; its `columns` module has the layout),
+/// with offsets in UTF-16 code units and numbers as JavaScript numbers.
+#[napi(object, js_name = "UserColumns")]
+pub struct JsColumns {
+    /// Every text field of every user, one after the other.
+    pub text: String,
+    /// Start and end (UTF-16 offsets into `text`) of the 12 text fields of each user.
+    pub bounds: Uint32Array,
+    /// Per user: null fields, `isEnrolled` and undecoded bits (core's `FLAG_` constants).
+    pub flags: Uint32Array,
+    /// `created`, `lastLogin`, `lastDirectorySync` per user, NaN for null.
+    pub numbers: Float64Array,
 }
 
 impl From<duo_directory::UserPage> for UserRows {
     fn from(page: duo_directory::UserPage) -> Self {
-        UserRows {
-            rows: Some(duo_directory::summary_rows_json(&page.users)),
-            users: page.users.into_iter().map(Some).collect(),
-        }
+        let columns = UserColumns::of_page(&page.users);
+        let columns = JsColumns {
+            text: columns.text.clone(),
+            bounds: Uint32Array::new(columns.utf16_bounds().to_vec()),
+            flags: Uint32Array::new(columns.flags.clone()),
+            numbers: Float64Array::new(columns.numbers_f64()),
+        };
+        UserRows { columns: Some(columns), users: page.users.into_iter().map(Some).collect() }
     }
 }
 
 #[napi]
 impl UserRows {
-    /// The rows' JSON text (once; later calls give `[]`).
+    /// The page's columns (once; later calls give empty columns).
     #[napi]
-    pub fn take_rows(&mut self) -> String {
-        self.rows.take().unwrap_or_else(|| "[]".into())
+    pub fn take_columns(&mut self) -> JsColumns {
+        self.columns.take().unwrap_or_else(|| JsColumns {
+            text: String::new(),
+            bounds: Uint32Array::new(Vec::new()),
+            flags: Uint32Array::new(Vec::new()),
+            numbers: Float64Array::new(Vec::new()),
+        })
     }
 
     /// The native `User` at `index` (once: the JavaScript `User` keeps it).
@@ -111,10 +135,21 @@ impl UserRows {
     }
 }
 
-/// The columns of `UserRows`' rows, in Duo's names (index.js names its getters after them).
-#[napi(js_name = "_userRowFields", skip_typescript)]
-pub fn user_row_fields() -> Vec<&'static str> {
-    UserSummary::ROW_FIELDS.to_vec()
+/// The layout of `UserRows` columns: the fields in Duo's names (text fields first), how many are
+/// text, how many numbers, and the flag bits (index.js names its getters after them).
+#[napi(js_name = "_userColumnLayout", skip_typescript)]
+pub fn user_column_layout() -> Value {
+    use duo_directory::columns;
+    serde_json::json!({
+        "fields": UserSummary::ROW_FIELDS,
+        "textFields": columns::TEXT_FIELDS,
+        "numberFields": columns::NUMBER_FIELDS,
+        "textNull": columns::FLAG_TEXT_NULL,
+        "numberNull": columns::FLAG_NUMBER_NULL,
+        "enrolledPresent": columns::FLAG_ENROLLED_PRESENT,
+        "enrolled": columns::FLAG_ENROLLED,
+        "undecoded": columns::FLAG_UNDECODED,
+    })
 }
 
 impl User {

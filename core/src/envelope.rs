@@ -2,6 +2,7 @@
 //! `{"stat": "FAIL", "code": ..., "message": ..., "message_detail": ...}`.
 
 use crate::error::{ApiError, Error, Result, excerpt};
+use crate::json_scan::ws;
 use bytes::Bytes;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -109,16 +110,20 @@ fn split_items(outer: &Bytes, items: &[&RawValue]) -> Result<Vec<Bytes>> {
         .collect()
 }
 
-/// Each item of a list: its raw slice of the body, and its decoding (`None` when it did not decode).
-pub(crate) type Scanned<T> = Vec<(Bytes, Option<T>)>;
+/// Each item of a list: its raw slice of the body, and what the item reader made of it.
+pub(crate) type Scanned<T> = Vec<(Bytes, T)>;
 
-/// The fast path of a list answer: one pass over the body that decodes each item as `T` (for
-/// users, the top-level scalars, skipping nested lists unparsed) and records its raw slice from
-/// the same scan (`StreamDeserializer::byte_offset`), where [`parse_list`] would scan each item
-/// once to split the page and again to decode it. An item that does not decode as `T` keeps its
-/// slice and `None`. Anything unusual (not `stat: "OK"`, a non-object item, an escaped key,
-/// malformed JSON) gives `None`: the caller falls back to [`parse_list`] for the precise answer.
-pub(crate) fn scan_list<T: serde::de::DeserializeOwned>(body: &Bytes) -> Option<(Scanned<T>, Metadata)> {
+/// The fast path of a list answer: one pass over the body that validates it, records each item's
+/// raw slice and reads the item with `item`, which gives the offset just past the item (or
+/// `None` when it is not valid JSON). For users, [`crate::user_scan::scan_user`] decodes the
+/// top-level scalars and crosses nested lists undecoded, where [`parse_list`] would scan each item
+/// once to split the page and again to decode it. Anything unusual (not `stat: "OK"`, a
+/// non-object item, an escaped key, malformed JSON) gives `None`: the caller falls back to
+/// [`parse_list`] for the precise answer.
+pub(crate) fn scan_list<T>(
+    body: &Bytes,
+    mut item: impl FnMut(&[u8], usize) -> Option<(usize, T)>,
+) -> Option<(Scanned<T>, Metadata)> {
     let b: &[u8] = body;
     let mut i = ws(b, 0);
     if b.get(i) != Some(&b'{') {
@@ -146,11 +151,11 @@ pub(crate) fn scan_list<T: serde::de::DeserializeOwned>(body: &Bytes) -> Option<
                     next
                 }
                 "response" => {
-                    let (list, next) = scan_items::<T>(body, i)?;
+                    let (list, next) = scan_items(body, i, &mut item)?;
                     items = Some(list);
                     next
                 }
-                _ => one::<serde::de::IgnoredAny>(b, i)?.1,
+                _ => crate::json_scan::skip_value(b, i)?,
             };
             i = ws(b, i);
             match b.get(i)? {
@@ -166,8 +171,21 @@ pub(crate) fn scan_list<T: serde::de::DeserializeOwned>(body: &Bytes) -> Option<
     Some((items?, metadata.unwrap_or_default().into_metadata()))
 }
 
-/// The items of the array at `i`: each one's slice of `body` and its decoding as `T`.
-fn scan_items<T: serde::de::DeserializeOwned>(body: &Bytes, mut i: usize) -> Option<(Scanned<T>, usize)> {
+/// Reads an item with serde, for [`scan_list`]: its decoding, `None` when it does not decode.
+#[cfg(test)]
+pub(crate) fn serde_item<T: serde::de::DeserializeOwned>(b: &[u8], i: usize) -> Option<(usize, Option<T>)> {
+    match one::<T>(b, i) {
+        Some((value, end)) => Some((end, Some(value))),
+        None => Some((crate::json_scan::skip_value(b, i)?, None)),
+    }
+}
+
+/// The items of the array at `i`: each one's slice of `body` and its decoding.
+fn scan_items<T>(
+    body: &Bytes,
+    mut i: usize,
+    item: &mut impl FnMut(&[u8], usize) -> Option<(usize, T)>,
+) -> Option<(Scanned<T>, usize)> {
     let b: &[u8] = body;
     if b.get(i) != Some(&b'[') {
         return None;
@@ -181,10 +199,7 @@ fn scan_items<T: serde::de::DeserializeOwned>(body: &Bytes, mut i: usize) -> Opt
         if b.get(i) != Some(&b'{') {
             return None;
         }
-        let (value, end) = match one::<T>(b, i) {
-            Some((value, end)) => (Some(value), end),
-            None => (None, one::<serde::de::IgnoredAny>(b, i)?.1),
-        };
+        let (end, value) = item(b, i)?;
         items.push((body.slice(i..end), value));
         i = ws(b, end);
         match b.get(i)? {
@@ -200,14 +215,6 @@ fn one<'de, T: serde::Deserialize<'de>>(b: &'de [u8], at: usize) -> Option<(T, u
     let mut values = serde_json::Deserializer::from_slice(b.get(at..)?).into_iter::<T>();
     let value = values.next()?.ok()?;
     Some((value, at + values.byte_offset()))
-}
-
-/// The offset of the first non-whitespace byte at or after `i`.
-fn ws(b: &[u8], mut i: usize) -> usize {
-    while matches!(b.get(i), Some(b' ' | b'\n' | b'\r' | b'\t')) {
-        i += 1;
-    }
-    i
 }
 
 fn as_u64(v: Option<serde_json::Value>) -> Option<u64> {
@@ -275,11 +282,11 @@ mod scan_tests {
         id: String,
     }
 
-    type Both = (Option<(Scanned<Item>, Metadata)>, Result<(Vec<Bytes>, Metadata)>);
+    type Both = (Option<(Scanned<Option<Item>>, Metadata)>, Result<(Vec<Bytes>, Metadata)>);
 
     fn both(body: &str) -> Both {
         let body = Bytes::copy_from_slice(body.as_bytes());
-        (scan_list::<Item>(&body), parse_list(200, &body))
+        (scan_list(&body, serde_item::<Item>), parse_list(200, &body))
     }
 
     #[test]

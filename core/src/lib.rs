@@ -21,12 +21,14 @@
 
 pub mod canon_json;
 mod client;
+pub mod columns;
 pub mod date;
 pub mod decode;
 pub mod directory;
 pub mod envelope;
 mod error;
 pub mod identity;
+mod json_scan;
 mod limits;
 mod listing;
 mod models;
@@ -36,6 +38,7 @@ pub mod reconcile;
 pub mod runtime;
 mod secret;
 pub mod sign;
+mod user_scan;
 pub mod webhook;
 
 pub use client::bulk::{
@@ -50,12 +53,13 @@ pub use client::{
     MAX_PREFETCH, MAX_SECONDS, PageCount, PreparedRequest, Preview, RetryMode, Scheme, UserCursor, blocking, count,
     install_crypto_provider, is_loopback, item_page_size, page_size, path_id, seconds,
 };
+pub use columns::UserColumns;
 pub use directory::{
     Directory, DirectoryClient, DirectoryConfig, DirectoryEvent, DirectoryToken, EventKind, ListCursor, parse_event,
 };
 pub use error::{ApiError, EXCERPT_LIMIT, Error, Result, Service};
 pub use limits::{RateLimits, RequestClass};
-pub use listing::{LazyUser, UserPage, UserSummary, summary_rows_json};
+pub use listing::{LazyUser, UserPage, UserSummary};
 pub use models::{
     BypassCode, BypassCodeOptions, BypassCodes, DesktopAuthenticator, DirectoryGroup, DirectoryRole, DirectoryUser,
     DirectoryUserState, Extra, Group, LastSeen, MAX_BYPASS_CODE_LEN, MAX_BYPASS_CODES, MAX_FIELD_LEN, MAX_NOTES_LEN,

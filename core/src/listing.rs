@@ -5,11 +5,12 @@
 //! user's top-level scalars ([`UserSummary`]); reading a nested list decodes the whole [`User`] and
 //! lets go of the raw slice, so a page buffer is freed once its users are decoded or dropped.
 
+use crate::columns::UserColumns;
 use crate::envelope::Metadata;
 use crate::error::{Error, Result};
 use crate::models::User;
 use bytes::Bytes;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// One user of a listing, decoded on first access. Holds nothing beside its own lazy states:
 /// the raw JSON (until fully decoded), the scalar summary and the full user, each cached once.
@@ -25,6 +26,8 @@ use std::sync::{Mutex, OnceLock};
 pub struct LazyUser {
     /// The user's JSON as sent, a slice of the page buffer; emptied once the full user is decoded.
     raw: Mutex<Option<Bytes>>,
+    /// The scalars of the user's page as its one pass decoded them, and the user's index there.
+    page: Option<(Arc<UserColumns>, usize)>,
     /// Boxed so that an unread user (the common case while listing) stays small.
     cache: OnceLock<Box<Cache>>,
 }
@@ -118,7 +121,7 @@ fn text(value: &Option<String>) -> Option<Box<str>> {
 }
 
 impl UserSummary {
-    /// The columns of a summary row ([`summary_rows_json`]), in Duo's names and in row order.
+    /// The summary's fields in Duo's names, in the order of [`crate::UserColumns`].
     pub const ROW_FIELDS: [&'static str; 16] = [
         "user_id",
         "username",
@@ -139,81 +142,10 @@ impl UserSummary {
     ];
 }
 
-/// A summary as a row: the fields of [`UserSummary::ROW_FIELDS`] as one JSON array, in that order.
-struct Row<'a>(&'a UserSummary);
-
-impl serde::Serialize for Row<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeTuple;
-        let Row(summary) = self;
-        let mut row = s.serialize_tuple(UserSummary::ROW_FIELDS.len())?;
-        row.serialize_element(&*summary.user_id)?;
-        row.serialize_element(&*summary.username)?;
-        row.serialize_element(&summary.status)?;
-        for text in [&summary.realname, &summary.firstname, &summary.lastname, &summary.email, &summary.notes] {
-            row.serialize_element(&text.as_deref())?;
-        }
-        for alias in [&summary.alias1, &summary.alias2, &summary.alias3, &summary.alias4] {
-            row.serialize_element(&alias.as_deref())?;
-        }
-        row.serialize_element(&summary.created)?;
-        row.serialize_element(&summary.last_login)?;
-        row.serialize_element(&summary.last_directory_sync)?;
-        row.serialize_element(&summary.is_enrolled)?;
-        row.end()
-    }
-}
-
-/// The scalars of a page's users as one JSON text: an array with one row per user (see
-/// [`UserSummary::ROW_FIELDS`]), or `null` for a user whose scalars do not decode (reading that
-/// user's full form then says why). A binding hands a whole page across a language boundary
-/// this way, in one string, instead of one object and one call per user and field.
-///
-/// ```
-/// use duo_directory::{LazyUser, summary_rows_json};
-/// let users = [
-///     LazyUser::from_json(r#"{"user_id":"DU1","username":"jsmith","status":"active","created":1}"#),
-///     LazyUser::from_json(r#"{"user_id":3}"#),
-/// ];
-/// let rows = summary_rows_json(&users);
-/// assert!(rows.starts_with(r#"[["DU1","jsmith","active",null,"#));
-/// assert!(rows.ends_with(",1,null,null,null],null]"));
-/// ```
-pub fn summary_rows_json(users: &[LazyUser]) -> String {
-    let mut out = Vec::with_capacity(users.len() * 160 + 2);
-    out.push(b'[');
-    for (i, user) in users.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        match user.summary() {
-            // Serializing strings, numbers and booleans into a Vec cannot fail.
-            Ok(summary) => {
-                if serde_json::to_writer(&mut out, &Row(summary)).is_err() {
-                    out.extend_from_slice(b"null");
-                }
-            }
-            Err(_) => out.extend_from_slice(b"null"),
-        }
-    }
-    out.push(b']');
-    // serde_json writes UTF-8 and the rest is ASCII.
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
 impl LazyUser {
     /// Wraps the raw JSON of one user (nothing is decoded yet).
     pub fn new(raw: Bytes) -> Self {
-        LazyUser { raw: Mutex::new(Some(raw)), cache: OnceLock::new() }
-    }
-
-    /// Wraps the raw JSON of one user whose scalars were decoded in the same pass (`None`: they
-    /// did not decode, and [`LazyUser::summary`] will say why when asked).
-    fn with_summary(raw: Bytes, summary: Option<UserSummary>) -> Self {
-        let Some(summary) = summary else { return LazyUser::new(raw) };
-        let cache = Cache::default();
-        let _ = cache.summary.set(Ok(summary));
-        LazyUser { raw: Mutex::new(Some(raw)), cache: OnceLock::from(Box::new(cache)) }
+        LazyUser { raw: Mutex::new(Some(raw)), page: None, cache: OnceLock::new() }
     }
 
     /// Wraps a JSON string of one user.
@@ -248,13 +180,21 @@ impl LazyUser {
             .summary
             .get_or_init(|| match cache.user.get() {
                 Some(Ok(user)) => Ok(UserSummary::from(&**user)),
-                _ => match self.raw() {
-                    Some(raw) => crate::decode::from_slice(&raw),
-                    None => self.user().map(UserSummary::from),
+                _ => match self.page.as_ref().and_then(|(columns, i)| columns.summary(*i)) {
+                    Some(summary) => Ok(summary),
+                    None => self.decode_summary(),
                 },
             })
             .as_ref()
             .map_err(Clone::clone)
+    }
+
+    /// The summary from the raw JSON (or from the full user, once the raw JSON is released).
+    fn decode_summary(&self) -> Result<UserSummary> {
+        match self.raw() {
+            Some(raw) => crate::decode::from_slice(&raw),
+            None => self.user().map(UserSummary::from),
+        }
     }
 
     /// The full user, decoded once; the raw slice is released afterwards. A malformed user gives
@@ -293,7 +233,7 @@ impl From<User> for LazyUser {
     fn from(user: User) -> Self {
         let cache = Cache::default();
         let _ = cache.user.set(Ok(Box::new(user)));
-        LazyUser { raw: Mutex::new(None), cache: OnceLock::from(Box::new(cache)) }
+        LazyUser { raw: Mutex::new(None), page: None, cache: OnceLock::from(Box::new(cache)) }
     }
 }
 
@@ -313,6 +253,17 @@ impl std::fmt::Debug for LazyUser {
     }
 }
 
+/// The columns `users` were decoded into, when they are exactly the users of one page pass, in
+/// order (see [`UserColumns::of_page`]).
+pub(crate) fn shared_columns(users: &[LazyUser]) -> Option<&UserColumns> {
+    let (first, _) = users.first()?.page.as_ref()?;
+    let all = users.len() == first.len()
+        && users.iter().enumerate().all(|(i, user)| {
+            user.page.as_ref().is_some_and(|(columns, index)| Arc::ptr_eq(columns, first) && *index == i)
+        });
+    all.then_some(&**first)
+}
+
 /// One page of a user listing.
 #[derive(Debug)]
 pub struct UserPage {
@@ -328,10 +279,23 @@ impl UserPage {
     pub fn from_response(status: u16, body: Bytes) -> Result<UserPage> {
         // One pass: each user's slice and its scalars at once (the common case).
         if status == 200
-            && let Some((items, metadata)) = crate::envelope::scan_list::<UserSummary>(&body)
+            && let Ok(text) = std::str::from_utf8(&body)
         {
-            let users = items.into_iter().map(|(raw, summary)| LazyUser::with_summary(raw, summary)).collect();
-            return Ok(UserPage { users, metadata });
+            let mut columns = UserColumns::default();
+            let scan = crate::envelope::scan_list(&body, |_, i| crate::user_scan::scan_user(text, i, &mut columns));
+            if let Some((items, metadata)) = scan {
+                let columns = Arc::new(columns);
+                let users = items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (raw, _))| LazyUser {
+                        raw: Mutex::new(Some(raw)),
+                        page: Some((Arc::clone(&columns), i)),
+                        cache: OnceLock::new(),
+                    })
+                    .collect();
+                return Ok(UserPage { users, metadata });
+            }
         }
         let (items, metadata) = crate::envelope::parse_list(status, &body)?;
         let mut users = Vec::with_capacity(items.len());
@@ -354,32 +318,37 @@ impl UserPage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
 
-    /// Every column of a row holds the value of the Duo field `ROW_FIELDS` names at its index.
+    const PAGE: &str = r#"{"stat":"OK","response":[
+        {"user_id":"DU1","username":"a","status":"active","groups":[{"name":"x"}],"created":5},
+        {"user_id":"DU2","username":"b\u00e9","status":"bypass","realname":"Bé"},
+        {"username":"no id"}
+    ],"metadata":{"total_objects":3}}"#;
+
+    /// The page pass fills one set of columns that its users read their scalars from, and that
+    /// a binding can take whole.
     #[test]
-    fn rows_follow_row_fields() {
-        let user = serde_json::json!({
-            "user_id": "DUABCDEFGHIJKLMNOPQR", "username": "jsmith", "status": "locked out",
-            "realname": "Jo \"JS\" Smith", "firstname": "Jo", "lastname": "Smith", "email": "jo@example.com",
-            "notes": "n\u{e9}e", "alias1": "a1", "alias2": "a2", "alias3": "a3", "alias4": "a4",
-            "created": 1_700_000_001, "last_login": 1_700_000_002, "last_directory_sync": 1_700_000_003,
-            "is_enrolled": false, "groups": [{"name": "g"}], "phones": []
-        });
-        let users = [LazyUser::from_json(&user.to_string()), LazyUser::from_json(r#"{"username":"no id"}"#)];
-        let rows: serde_json::Value = serde_json::from_str(&summary_rows_json(&users)).unwrap();
-        let rows = rows.as_array().unwrap();
-        assert_eq!(rows.len(), 2);
-        let row = rows[0].as_array().unwrap();
-        assert_eq!(row.len(), UserSummary::ROW_FIELDS.len());
-        for (i, field) in UserSummary::ROW_FIELDS.iter().enumerate() {
-            assert_eq!(row[i], user[field], "column {i} ({field})");
-        }
-        assert!(rows[1].is_null(), "a user whose scalars do not decode is a null row");
-        let absent = summary_rows_json(&[LazyUser::from_json(r#"{"user_id":"DU1","username":"u","status":"active"}"#)]);
-        assert_eq!(
-            absent,
-            r#"[["DU1","u","active",null,null,null,null,null,null,null,null,null,null,null,null,null]]"#
-        );
-        assert_eq!(summary_rows_json(&[]), "[]");
+    fn a_page_pass_fills_the_columns_its_users_read() {
+        let page = UserPage::from_response(200, Bytes::from(PAGE)).unwrap();
+        assert!(matches!(UserColumns::of_page(&page.users), Cow::Borrowed(c) if c.len() == 3));
+        assert!(matches!(UserColumns::of_page(&page.users[1..]), Cow::Owned(c) if c.len() == 2));
+        assert_eq!(page.users[0].summary().unwrap().created, Some(5));
+        assert_eq!(&*page.users[1].summary().unwrap().username, "bé");
+        assert_eq!(page.users[1].summary().unwrap().realname.as_deref(), Some("Bé"));
+        // the user that does not decode says why, from serde
+        let err = page.users[2].summary().unwrap_err();
+        assert!(err.to_string().contains("user_id"), "{err}");
+        // reading the full user still works, and agrees
+        assert_eq!(UserSummary::from(page.users[1].user().unwrap()), *page.users[1].summary().unwrap());
+    }
+
+    /// A page that is not UTF-8 is left to serde_json, which refuses it with a decode error.
+    #[test]
+    fn a_page_that_is_not_utf8_is_refused_as_serde_refuses_it() {
+        let bad = PAGE.replace("\"a\"", "\"\u{0}\"").into_bytes();
+        let bad: Vec<u8> = bad.into_iter().map(|b| if b == 0 { 0xff } else { b }).collect();
+        let err = UserPage::from_response(200, Bytes::from(bad)).unwrap_err();
+        assert!(matches!(err, Error::Decode { .. }), "{err}");
     }
 }

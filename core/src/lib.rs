@@ -30,6 +30,7 @@ pub mod identity;
 mod limits;
 mod listing;
 mod models;
+pub mod options;
 mod pairs;
 mod params;
 pub mod reconcile;

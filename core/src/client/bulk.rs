@@ -65,8 +65,10 @@ impl std::str::FromStr for OperationsEncoding {
     }
 }
 
-/// Options of the bulk calls; `None` keeps the default.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Options of the bulk calls; `None` keeps the default. Bindings read it from their option
+/// object with [`crate::options::from_value`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct BulkOptions {
     /// Items per request (default and maximum: the call's Duo limit).
     pub chunk_size: Option<u32>,

@@ -340,12 +340,7 @@ impl Client {
         let client = self.get();
         promise(
             env,
-            async move {
-                let ops: Vec<BulkOperation> = serde_json::from_value(operations).map_err(|e| {
-                    Error::invalid("operations", format!("expected {{method, path, body}} objects: {e}"))
-                })?;
-                client?.bulk(&ops, &self::options(options)?).await
-            },
+            async move { client?.bulk(&BulkOperation::list_from_value(operations)?, &self::options(options)?).await },
             |items| items.into_iter().map(|r| serde_json::to_value(r).unwrap_or_default()).collect(),
         )
     }

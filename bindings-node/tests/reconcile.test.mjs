@@ -101,6 +101,8 @@ test('bulk calls: create, trash, restore, bulk in both encodings, settings; bad 
     assert.equal(e.field, 'chunksize')
     e = await rejects(client.bulk(ops, { chunkSize: 'ten' }))
     assert.equal(e.field, 'chunkSize')
+    e = await rejects(client.bulk([{ method: 'POST' }]))
+    assert.equal(e.field, 'operations')
     const p = duo.plan([dirUser(1)], [], null)
     e = await rejects(client.apply(p, { concurency: 2 }))
     assert.ok(e instanceof duo.InvalidInputError)

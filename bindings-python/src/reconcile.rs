@@ -341,9 +341,7 @@ fn ids(name: &str, value: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
 }
 
 fn operations(value: &Bound<'_, PyAny>) -> PyResult<Vec<BulkOperation>> {
-    let json = py_to_json(value, "operations")?;
-    serde_json::from_value(json)
-        .map_err(|e| invalid("operations", format!("expected a list of {{method, path, body}} dicts: {e}")))
+    BulkOperation::list_from_value(py_to_json(value, "operations")?).map_err(err)
 }
 
 /// `apply`'s options: the journal (a path, `os.PathLike` too) explicit, the rest read by core.

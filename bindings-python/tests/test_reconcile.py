@@ -123,6 +123,9 @@ def test_bulk_calls_and_bad_input(fresh_emu):
         with pytest.raises(InvalidInputError) as e:
             client.send_users_to_trash(["DU1"], chunk_size="10")
         assert e.value.field == "chunk_size"
+        with pytest.raises(InvalidInputError) as e:
+            client.bulk([{"method": "POST"}])
+        assert e.value.field == "operations"
         plan = make_plan([directory_user(1)], [])
         for bad, key in (({"concurency": 2}, "concurency"), ({"concurrency": "2"}, "concurrency"), ({"chunkSize": 2}, "chunkSize")):
             with pytest.raises(InvalidInputError) as e:

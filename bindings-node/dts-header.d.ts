@@ -70,3 +70,24 @@ export interface Client extends AsyncDisposable {}
 /** `using emulator = new Emulator()` closes it. */
 export interface Emulator extends Disposable {}
 
+/** Options of the bulk calls (read by the core library: an unknown key or a wrong type is an `InvalidInputError` naming it). */
+export interface BulkOptions {
+  /** Items per request (at most Duo's limit: 100, or 50 operations). */
+  chunkSize?: number
+  /** `array` (default) or `json_string`: how `bulk` sends its operations. */
+  encoding?: string
+}
+/** Options of `apply` (read by the core library: an unknown key or a wrong type is an `InvalidInputError` naming it). */
+export interface ApplyOptions {
+  /** Updates in flight at once (1..64, default 8). */
+  concurrency?: number
+  /** A journal file path: an interrupted apply run again with it resumes where it stopped. */
+  journal?: string
+  /** Users per bulk request (at most 100). */
+  chunkSize?: number
+}
+/** Options of `planReconcile` / `planEvents` (read by the core library). */
+export interface PlanOptions {
+  /** The mapping: its JSON form (`{username_from, fields, realname, inactive, scope, directory_id, directory_key}`) or text. */
+  mapping?: Record<string, unknown> | string
+}

@@ -70,6 +70,27 @@ export interface Client extends AsyncDisposable {}
 /** `using emulator = new Emulator()` closes it. */
 export interface Emulator extends Disposable {}
 
+/** Options of the bulk calls (read by the core library: an unknown key or a wrong type is an `InvalidInputError` naming it). */
+export interface BulkOptions {
+  /** Items per request (at most Duo's limit: 100, or 50 operations). */
+  chunkSize?: number
+  /** `array` (default) or `json_string`: how `bulk` sends its operations. */
+  encoding?: string
+}
+/** Options of `apply` (read by the core library: an unknown key or a wrong type is an `InvalidInputError` naming it). */
+export interface ApplyOptions {
+  /** Updates in flight at once (1..64, default 8). */
+  concurrency?: number
+  /** A journal file path: an interrupted apply run again with it resumes where it stopped. */
+  journal?: string
+  /** Users per bulk request (at most 100). */
+  chunkSize?: number
+}
+/** Options of `planReconcile` / `planEvents` (read by the core library). */
+export interface PlanOptions {
+  /** The mapping: its JSON form (`{username_from, fields, realname, inactive, scope, directory_id, directory_key}`) or text. */
+  mapping?: Record<string, unknown> | string
+}
 
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
@@ -609,24 +630,6 @@ export declare function _forcePanicAsync(): Promise<void>
  */
 export declare function _init(makeError: (className: string, message: string, properties: Record<string, unknown>) => Error): void
 
-/** Options of `apply`. */
-export interface ApplyOptions {
-  /** Updates in flight at once (1..64, default 8). */
-  concurrency?: number
-  /** A journal file path: an interrupted apply run again with it resumes where it stopped. */
-  journal?: string
-  /** Users per bulk request (at most 100). */
-  chunkSize?: number
-}
-
-/** Options of the bulk calls. */
-export interface BulkOptions {
-  /** Items per request (at most Duo's limit: 100, or 50 operations). */
-  chunkSize?: number
-  /** `array` (default) or `json_string`: how `bulk` sends its operations. */
-  encoding?: string
-}
-
 /** A bypass code as Duo lists it: its metadata, never the code itself. */
 export interface BypassCode {
   /** Email of the administrator who created it. */
@@ -951,16 +954,8 @@ export interface Outcome {
   duoUserId?: string
   /** Why it was skipped, or how it was found done without a write. */
   reason?: string
-  /** The error, when it failed. */
-  error?: OutcomeError
-}
-
-/** A failed write's error: core's stable kind (`transport`, `api`, ...) and its message. */
-export interface OutcomeError {
-  /** The error's stable kind, as `DuoError.code`. */
-  code: string
-  /** The error's message. */
-  message: string
+  /** The error, when it failed: the `DuoError` (subclass) instance the call would have thrown. */
+  error?: DuoError
 }
 
 /** Parses an event (from the Events API, or a body already verified) without a signature check. */
@@ -1029,12 +1024,6 @@ export interface PlanEntry {
 
 /** Plans the users that directory `events` touch against `duoUsers` (pure: sends nothing). */
 export declare function planEvents(events: DirectoryEvent[], duoUsers: User[], mapping?: Record<string, unknown> | string | null): Plan
-
-/** Options of `planReconcile` / `planEvents`. */
-export interface PlanOptions {
-  /** The mapping: its JSON form (`{username_from, fields, realname, inactive, scope, directory_id, directory_key}`) or text. */
-  mapping?: Record<string, unknown> | string
-}
 
 /** Requests per minute by class, for `EmulatorOptions.rateLimits`. */
 export interface RateLimits {

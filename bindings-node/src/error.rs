@@ -110,12 +110,27 @@ where
     V: ToNapiValue + 'static,
     F: Future<Output = duo_directory::Result<T>> + Send + 'static,
 {
+    promise_in(env, fut, move |_, value| convert(value))
+}
+
+/// [`promise`] whose `convert` is also handed the JS thread's `Env` (to build JS values such as
+/// a failed outcome's `DuoError` with [`to_js`]).
+pub fn promise_in<'env, T, V, F>(
+    env: &'env Env,
+    fut: F,
+    convert: impl FnOnce(&Env, T) -> V + Send + 'static,
+) -> napi::Result<PromiseRaw<'env, V>>
+where
+    T: Send + 'static,
+    V: ToNapiValue + 'static,
+    F: Future<Output = duo_directory::Result<T>> + Send + 'static,
+{
     use futures_util::FutureExt;
     let (deferred, object) = env.create_deferred::<V, Settle<V>>()?;
     let task = async move {
         let result = AssertUnwindSafe(fut).catch_unwind().await.unwrap_or_else(|p| Err(panic_error(p.as_ref())));
         deferred.resolve(Box::new(move |env: Env| match result {
-            Ok(value) => Ok(convert(value)),
+            Ok(value) => Ok(convert(&env, value)),
             Err(e) => Err(to_js(&env, e)),
         }));
     };

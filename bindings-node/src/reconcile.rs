@@ -3,10 +3,11 @@
 
 use crate::client::Client;
 use crate::directory::DirectoryEvent;
-use crate::error::{promise, sync};
+use crate::error::{promise, promise_in, sync, to_js};
 use crate::models::{DirectoryUser, User};
-use duo_directory::reconcile::{self, ApplyOptions as CoreApplyOptions, Mapping, Plan as CorePlan};
-use duo_directory::{BulkOperation, BulkOptions as CoreBulkOptions, Error, UserCreate};
+use duo_directory::options::{KeyCase, from_value};
+use duo_directory::reconcile::{self, Mapping, Plan as CorePlan};
+use duo_directory::{BulkOperation, Error, UserCreate};
 use napi::Env;
 use napi::bindgen_prelude::PromiseRaw;
 use napi_derive::napi;
@@ -110,8 +111,8 @@ impl Plan {
                     .iter()
                     .map(|c| FieldChange { field: c.field.clone(), before: c.before.clone(), after: c.after.clone() })
                     .collect(),
-                conflict_reason: e.conflict.as_ref().map(|c| c.reason.as_str().into()),
-                conflict_detail: e.conflict.as_ref().map(|c| c.detail.clone()),
+                conflict_reason: e.conflict_reason().map(Into::into),
+                conflict_detail: e.conflict_detail().map(Into::into),
             })
             .collect()
     }
@@ -119,8 +120,7 @@ impl Plan {
     /// How many entries of each action.
     #[napi(getter)]
     pub fn summary(&self) -> HashMap<String, u32> {
-        let s = self.inner.summary();
-        reconcile::ActionKind::ALL.iter().map(|k| (k.as_str().to_string(), s.count(*k))).collect()
+        self.inner.summary().counts().into_iter().map(|(k, n)| (k.as_str().to_string(), n)).collect()
     }
 
     /// Entries that write to Duo.
@@ -130,17 +130,8 @@ impl Plan {
     }
 }
 
-/// A failed write's error: core's stable kind (`transport`, `api`, ...) and its message.
-#[napi(object)]
-pub struct OutcomeError {
-    /// The error's stable kind, as `DuoError.code`.
-    pub code: String,
-    /// The error's message.
-    pub message: String,
-}
-
 /// What happened to one user.
-#[napi(object)]
+#[napi(object, object_from_js = false)]
 pub struct Outcome {
     /// Position of the entry in the plan.
     pub entry: u32,
@@ -154,12 +145,13 @@ pub struct Outcome {
     pub duo_user_id: Option<String>,
     /// Why it was skipped, or how it was found done without a write.
     pub reason: Option<String>,
-    /// The error, when it failed.
-    pub error: Option<OutcomeError>,
+    /// The error, when it failed: the `DuoError` (subclass) instance the call would have thrown.
+    #[napi(ts_type = "DuoError")]
+    pub error: Option<napi::Error>,
 }
 
 /// Every plan entry's outcome, in plan order.
-#[napi(object)]
+#[napi(object, object_from_js = false)]
 pub struct Report {
     /// One per entry.
     pub outcomes: Vec<Outcome>,
@@ -169,12 +161,9 @@ pub struct Report {
     pub counts: HashMap<String, u32>,
 }
 
-fn report(r: reconcile::Report) -> Report {
-    use reconcile::OutcomeStatus as S;
-    let counts = [S::Done, S::Failed, S::Skipped, S::Unchanged]
-        .into_iter()
-        .map(|s| (s.as_str().to_string(), u32::try_from(r.count(s)).unwrap_or(u32::MAX)))
-        .collect();
+fn report(env: &Env, r: reconcile::Report) -> Report {
+    let counts =
+        r.counts().into_iter().map(|(s, n)| (s.as_str().to_string(), u32::try_from(n).unwrap_or(u32::MAX))).collect();
     Report {
         ok: r.ok(),
         counts,
@@ -188,7 +177,7 @@ fn report(r: reconcile::Report) -> Report {
                 status: o.status.as_str().into(),
                 duo_user_id: o.duo_user_id,
                 reason: o.reason,
-                error: o.error.map(|e| OutcomeError { code: e.code().into(), message: e.to_string() }),
+                error: o.error.map(|e| to_js(env, e)),
             })
             .collect(),
     }
@@ -207,59 +196,14 @@ fn trash(items: Vec<duo_directory::TrashResult>) -> Vec<TrashResult> {
     items.into_iter().map(|r| TrashResult { user_id: r.user_id, success: r.success }).collect()
 }
 
-/// Options of the bulk calls.
-#[napi(object)]
-#[derive(Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct BulkOptions {
-    /// Items per request (at most Duo's limit: 100, or 50 operations).
-    pub chunk_size: Option<u32>,
-    /// `array` (default) or `json_string`: how `bulk` sends its operations.
-    pub encoding: Option<String>,
-}
-
-/// Options of `apply`.
-#[napi(object)]
-#[derive(Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ApplyOptions {
-    /// Updates in flight at once (1..64, default 8).
-    pub concurrency: Option<u32>,
-    /// A journal file path: an interrupted apply run again with it resumes where it stopped.
-    pub journal: Option<String>,
-    /// Users per bulk request (at most 100).
-    pub chunk_size: Option<u32>,
-}
-
-/// Options of `planReconcile` / `planEvents`.
-#[napi(object)]
-#[derive(Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PlanOptions {
-    /// The mapping: its JSON form (`{username_from, fields, realname, inactive, scope, directory_id, directory_key}`) or text.
-    #[napi(ts_type = "Record<string, unknown> | string")]
-    pub mapping: Option<Value>,
-}
-
+// The option objects (`BulkOptions`, `ApplyOptions`, `PlanOptions`) are declared for TypeScript in
+// dts-header.d.ts: core reads them (`duo_directory::options::from_value`), naming a wrong key.
 fn options<T: serde::de::DeserializeOwned + Default>(value: Option<Value>) -> duo_directory::Result<T> {
-    match value {
-        None | Some(Value::Null) => Ok(T::default()),
-        Some(v) => serde_json::from_value(v).map_err(|e| Error::invalid("options", e.to_string())),
-    }
+    from_value(value, KeyCase::Camel)
 }
 
 fn mapping(value: Option<Value>) -> duo_directory::Result<Option<Mapping>> {
-    match value {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(text)) => Mapping::from_json(&text).map(Some),
-        Some(v @ Value::Object(_)) => Mapping::from_json(&v.to_string()).map(Some),
-        Some(_) => Err(Error::invalid("mapping", "expected an object, a JSON string or null")),
-    }
-}
-
-fn bulk_options(value: Option<Value>) -> duo_directory::Result<CoreBulkOptions> {
-    let o: BulkOptions = options(value)?;
-    Ok(CoreBulkOptions { chunk_size: o.chunk_size, encoding: o.encoding.map(|e| e.parse()).transpose()? })
+    Mapping::from_value(value.unwrap_or_default())
 }
 
 fn creates(users: Value) -> duo_directory::Result<Vec<UserCreate>> {
@@ -350,7 +294,7 @@ impl Client {
         let client = self.get();
         promise(
             env,
-            async move { client?.bulk_create_users(&creates(users)?, &bulk_options(options)?).await },
+            async move { client?.bulk_create_users(&creates(users)?, &self::options(options)?).await },
             |users| users.into_iter().map(User::from).collect(),
         )
     }
@@ -364,7 +308,7 @@ impl Client {
         #[napi(ts_arg_type = "BulkOptions")] options: Option<Value>,
     ) -> napi::Result<PromiseRaw<'e, Vec<TrashResult>>> {
         let client = self.get();
-        promise(env, async move { client?.send_users_to_trash(&ids(user_ids)?, &bulk_options(options)?).await }, trash)
+        promise(env, async move { client?.send_users_to_trash(&ids(user_ids)?, &self::options(options)?).await }, trash)
     }
 
     /// Takes users out of the trash; one result per id.
@@ -378,7 +322,7 @@ impl Client {
         let client = self.get();
         promise(
             env,
-            async move { client?.restore_users_from_trash(&ids(user_ids)?, &bulk_options(options)?).await },
+            async move { client?.restore_users_from_trash(&ids(user_ids)?, &self::options(options)?).await },
             trash,
         )
     }
@@ -396,12 +340,7 @@ impl Client {
         let client = self.get();
         promise(
             env,
-            async move {
-                let ops: Vec<BulkOperation> = serde_json::from_value(operations).map_err(|e| {
-                    Error::invalid("operations", format!("expected {{method, path, body}} objects: {e}"))
-                })?;
-                client?.bulk(&ops, &bulk_options(options)?).await
-            },
+            async move { client?.bulk(&BulkOperation::list_from_value(operations)?, &self::options(options)?).await },
             |items| items.into_iter().map(|r| serde_json::to_value(r).unwrap_or_default()).collect(),
         )
     }
@@ -426,8 +365,8 @@ impl Client {
         promise(
             env,
             async move {
-                let o: PlanOptions = self::options(options)?;
-                client?.plan_reconcile(&users, mapping(o.mapping)?.as_ref()).await
+                let o: reconcile::PlanOptions = self::options(options)?;
+                client?.plan_reconcile(&users, o.mapping.as_ref()).await
             },
             wrap,
         )
@@ -446,8 +385,8 @@ impl Client {
         promise(
             env,
             async move {
-                let o: PlanOptions = self::options(options)?;
-                client?.plan_events(&events, mapping(o.mapping)?.as_ref()).await
+                let o: reconcile::PlanOptions = self::options(options)?;
+                client?.plan_events(&events, o.mapping.as_ref()).await
             },
             wrap,
         )
@@ -464,19 +403,6 @@ impl Client {
     ) -> napi::Result<PromiseRaw<'e, Report>> {
         let plan = plan.inner.clone();
         let client = self.get();
-        promise(
-            env,
-            async move {
-                let o: ApplyOptions = self::options(options)?;
-                let options = CoreApplyOptions {
-                    concurrency: o.concurrency,
-                    journal: o.journal.map(Into::into),
-                    chunk_size: o.chunk_size,
-                    progress: None,
-                };
-                client?.apply(&plan, &options).await
-            },
-            report,
-        )
+        promise_in(env, async move { client?.apply(&plan, &self::options(options)?).await }, report)
     }
 }

@@ -7,6 +7,7 @@ use crate::convert::{Json, py_to_json};
 use crate::error::{err, guard, invalid};
 use crate::models::directory::PyDirectoryUser;
 use crate::models::{Model, PyUser};
+use duo_directory::options::{KeyCase, from_value};
 use duo_directory::reconcile::{self, ApplyOptions, FieldChange, Mapping, Outcome, Plan, PlanEntry, Report};
 use duo_directory::{BulkOperation, BulkOperationResult, BulkOptions, DirectoryEvent, TrashResult, User, UserCreate};
 use pyo3::prelude::*;
@@ -61,8 +62,7 @@ impl PyPlan {
     /// How many entries of each action (`create`, `update`, ..., `conflict`).
     #[getter]
     fn summary(&self) -> std::collections::BTreeMap<&'static str, u32> {
-        let s = self.0.summary();
-        reconcile::ActionKind::ALL.iter().map(|k| (k.as_str(), s.count(*k))).collect()
+        self.0.summary().counts().into_iter().map(|(k, n)| (k.as_str(), n)).collect()
     }
 
     /// Entries that write to Duo.
@@ -76,11 +76,13 @@ impl PyPlan {
     }
 
     fn __repr__(&self) -> String {
-        let s = self.0.summary();
-        let counts: Vec<String> = reconcile::ActionKind::ALL
-            .iter()
-            .filter(|k| s.count(**k) > 0)
-            .map(|k| format!("{}={}", k.as_str(), s.count(*k)))
+        let counts: Vec<String> = self
+            .0
+            .summary()
+            .counts()
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| format!("{}={n}", k.as_str()))
             .collect();
         format!("Plan(directory_id={:?}, {})", self.0.directory_id, counts.join(", "))
     }
@@ -120,12 +122,12 @@ impl PyPlanEntry {
     /// For a conflict: `duplicate_username`, `shared_email`, `other_directory`, `out_of_scope` or `no_username`.
     #[getter]
     fn conflict_reason(&self) -> Option<&'static str> {
-        self.0.conflict.as_ref().map(|c| c.reason.as_str())
+        self.0.conflict_reason()
     }
     /// For a conflict: the users involved, in words.
     #[getter]
     fn conflict_detail(&self) -> Option<&str> {
-        self.0.conflict.as_ref().map(|c| c.detail.as_str())
+        self.0.conflict_detail()
     }
     fn __repr__(&self) -> String {
         format!("PlanEntry(action={:?}, username={:?})", self.0.action.as_str(), self.0.username)
@@ -172,8 +174,7 @@ impl PyReport {
     /// How many outcomes are `done`, `failed`, `skipped` and `unchanged`.
     #[getter]
     fn counts(&self) -> std::collections::BTreeMap<&'static str, usize> {
-        use reconcile::OutcomeStatus as S;
-        [S::Done, S::Failed, S::Skipped, S::Unchanged].into_iter().map(|s| (s.as_str(), self.0.count(s))).collect()
+        self.0.counts().into_iter().map(|(s, n)| (s.as_str(), n)).collect()
     }
     /// True when no write failed.
     #[getter]
@@ -184,15 +185,8 @@ impl PyReport {
         self.0.outcomes.len()
     }
     fn __repr__(&self) -> String {
-        use reconcile::OutcomeStatus as S;
-        let c = |s| self.0.count(s);
-        format!(
-            "Report(done={}, failed={}, skipped={}, unchanged={})",
-            c(S::Done),
-            c(S::Failed),
-            c(S::Skipped),
-            c(S::Unchanged)
-        )
+        let counts: Vec<String> = self.0.counts().into_iter().map(|(s, n)| format!("{}={n}", s.as_str())).collect();
+        format!("Report({})", counts.join(", "))
     }
 }
 
@@ -268,17 +262,16 @@ fn users(items: Vec<User>) -> Vec<PyUser> {
     items.into_iter().map(PyUser::from).collect()
 }
 
-/// `mapping`: None, a dict of the mapping's members, or its JSON text.
+/// `mapping`: None, a dict of the mapping's members, or its JSON text (core reads either).
 fn mapping(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Mapping>> {
-    let Some(value) = value.filter(|v| !v.is_none()) else { return Ok(None) };
-    let text = if value.is_instance_of::<PyString>() {
-        value.extract::<String>()?
-    } else if value.is_instance_of::<PyDict>() {
-        py_to_json(value, "mapping")?.to_string()
-    } else {
-        return Err(invalid("mapping", "expected a dict, a JSON str or None"));
-    };
-    Mapping::from_json(&text).map(Some).map_err(err)
+    let Some(value) = value else { return Ok(None) };
+    Mapping::from_value(py_to_json(value, "mapping")?).map_err(err)
+}
+
+/// A call's keyword options, read by core (unknown key or wrong type: `InvalidInputError` naming it).
+fn options<T: serde::de::DeserializeOwned + Default>(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<T> {
+    let value = kwargs.map(|d| py_to_json(d.as_any(), "")).transpose()?;
+    from_value(value, KeyCase::Snake).map_err(err)
 }
 
 fn list<'py>(name: &str, value: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> {
@@ -348,22 +341,12 @@ fn ids(name: &str, value: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
 }
 
 fn operations(value: &Bound<'_, PyAny>) -> PyResult<Vec<BulkOperation>> {
-    let json = py_to_json(value, "operations")?;
-    serde_json::from_value(json)
-        .map_err(|e| invalid("operations", format!("expected a list of {{method, path, body}} dicts: {e}")))
+    BulkOperation::list_from_value(py_to_json(value, "operations")?).map_err(err)
 }
 
-fn bulk_options(chunk_size: Option<u32>, encoding: Option<&str>) -> PyResult<BulkOptions> {
-    let encoding = encoding.map(|e| e.parse()).transpose().map_err(err)?;
-    Ok(BulkOptions { chunk_size, encoding })
-}
-
-fn apply_options(
-    concurrency: Option<u32>,
-    journal: Option<std::path::PathBuf>,
-    chunk_size: Option<u32>,
-) -> ApplyOptions {
-    ApplyOptions { concurrency, journal, chunk_size, progress: None }
+/// `apply`'s options: the journal (a path, `os.PathLike` too) explicit, the rest read by core.
+fn apply_options(journal: Option<std::path::PathBuf>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<ApplyOptions> {
+    Ok(ApplyOptions { journal, ..options(kwargs)? })
 }
 
 fn wrap_plan(plan: Plan) -> PyPlan {
@@ -402,55 +385,54 @@ pub fn plan_events(
 impl PyClient {
     /// Creates users with `bulk_create` (100 a request, all-or-nothing per request): each a dict
     /// of `username`, `realname`, `firstname`, `lastname`, `email`, `status`, `notes`.
-    #[pyo3(signature = (users, *, chunk_size = None))]
+    #[pyo3(signature = (users, **options), text_signature = "($self, users, *, chunk_size=None)")]
     fn bulk_create_users(
         &self,
         py: Python<'_>,
         users: &Bound<'_, PyAny>,
-        chunk_size: Option<u32>,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Vec<PyUser>> {
-        let (users, options) = (creates(users)?, bulk_options(chunk_size, None)?);
+        let (users, options) = (creates(users)?, self::options::<BulkOptions>(options)?);
         let client = self.handle.get()?;
         wait(py, || interruptible(client.bulk_create_users(&users, &options))).map(self::users)
     }
 
     /// Moves users to the trash (`pending deletion`); one `TrashResult` per id.
-    #[pyo3(signature = (user_ids, *, chunk_size = None))]
+    #[pyo3(signature = (user_ids, **options), text_signature = "($self, user_ids, *, chunk_size=None)")]
     fn send_users_to_trash(
         &self,
         py: Python<'_>,
         user_ids: &Bound<'_, PyAny>,
-        chunk_size: Option<u32>,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Vec<PyTrashResult>> {
-        let (ids, options) = (ids("user_ids", user_ids)?, bulk_options(chunk_size, None)?);
+        let (ids, options) = (ids("user_ids", user_ids)?, self::options::<BulkOptions>(options)?);
         let client = self.handle.get()?;
         wait(py, || interruptible(client.send_users_to_trash(&ids, &options))).map(trash_results)
     }
 
     /// Takes users out of the trash; one `TrashResult` per id.
-    #[pyo3(signature = (user_ids, *, chunk_size = None))]
+    #[pyo3(signature = (user_ids, **options), text_signature = "($self, user_ids, *, chunk_size=None)")]
     fn restore_users_from_trash(
         &self,
         py: Python<'_>,
         user_ids: &Bound<'_, PyAny>,
-        chunk_size: Option<u32>,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Vec<PyTrashResult>> {
-        let (ids, options) = (ids("user_ids", user_ids)?, bulk_options(chunk_size, None)?);
+        let (ids, options) = (ids("user_ids", user_ids)?, self::options::<BulkOptions>(options)?);
         let client = self.handle.get()?;
         wait(py, || interruptible(client.restore_users_from_trash(&ids, &options))).map(trash_results)
     }
 
     /// Runs `{method, path, body}` operations with `/admin/v1/bulk` (50 a request); one result
     /// dict per operation. `encoding`: `array` (default) or `json_string`.
-    #[pyo3(signature = (operations, *, encoding = None, chunk_size = None))]
+    #[pyo3(signature = (operations, **options), text_signature = "($self, operations, *, encoding=None, chunk_size=None)")]
     fn bulk(
         &self,
         py: Python<'_>,
         operations: &Bound<'_, PyAny>,
-        encoding: Option<&str>,
-        chunk_size: Option<u32>,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Vec<Json>> {
-        let (ops, options) = (self::operations(operations)?, bulk_options(chunk_size, encoding)?);
+        let (ops, options) = (self::operations(operations)?, self::options::<BulkOptions>(options)?);
         let client = self.handle.get()?;
         wait(py, || interruptible(client.bulk(&ops, &options))).map(operation_results)
     }
@@ -490,16 +472,15 @@ impl PyClient {
     /// Applies a plan: re-reads each user, writes what still differs (bulk creates, trash and
     /// restore; `concurrency` updates at a time), and reports every user. With `journal` (a
     /// file path) an interrupted apply resumes where it stopped.
-    #[pyo3(signature = (plan, *, concurrency = None, journal = None, chunk_size = None))]
+    #[pyo3(signature = (plan, *, journal = None, **options), text_signature = "($self, plan, *, concurrency=None, journal=None, chunk_size=None)")]
     fn apply(
         &self,
         py: Python<'_>,
         plan: PyRef<'_, PyPlan>,
-        concurrency: Option<u32>,
         journal: Option<std::path::PathBuf>,
-        chunk_size: Option<u32>,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<PyReport> {
-        let (plan, options) = (plan.0.clone(), apply_options(concurrency, journal, chunk_size));
+        let (plan, options) = (plan.0.clone(), apply_options(journal, options)?);
         let client = self.handle.get()?;
         wait(py, || interruptible(client.apply(&plan, &options))).map(wrap_report)
     }
@@ -508,54 +489,53 @@ impl PyClient {
 #[pymethods]
 impl PyAsyncClient {
     /// Creates users with `bulk_create` (see `Client.bulk_create_users`).
-    #[pyo3(signature = (users, *, chunk_size = None))]
+    #[pyo3(signature = (users, **options), text_signature = "($self, users, *, chunk_size=None)")]
     fn bulk_create_users<'py>(
         &self,
         py: Python<'py>,
         users: &Bound<'_, PyAny>,
-        chunk_size: Option<u32>,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (users, options) = (creates(users)?, bulk_options(chunk_size, None)?);
+        let (users, options) = (creates(users)?, self::options::<BulkOptions>(options)?);
         let client = self.handle.get()?;
         spawn(py, async move { client.bulk_create_users(&users, &options).await.map(self::users) })
     }
 
     /// Moves users to the trash (see `Client.send_users_to_trash`).
-    #[pyo3(signature = (user_ids, *, chunk_size = None))]
+    #[pyo3(signature = (user_ids, **options), text_signature = "($self, user_ids, *, chunk_size=None)")]
     fn send_users_to_trash<'py>(
         &self,
         py: Python<'py>,
         user_ids: &Bound<'_, PyAny>,
-        chunk_size: Option<u32>,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (ids, options) = (ids("user_ids", user_ids)?, bulk_options(chunk_size, None)?);
+        let (ids, options) = (ids("user_ids", user_ids)?, self::options::<BulkOptions>(options)?);
         let client = self.handle.get()?;
         spawn(py, async move { client.send_users_to_trash(&ids, &options).await.map(trash_results) })
     }
 
     /// Takes users out of the trash (see `Client.restore_users_from_trash`).
-    #[pyo3(signature = (user_ids, *, chunk_size = None))]
+    #[pyo3(signature = (user_ids, **options), text_signature = "($self, user_ids, *, chunk_size=None)")]
     fn restore_users_from_trash<'py>(
         &self,
         py: Python<'py>,
         user_ids: &Bound<'_, PyAny>,
-        chunk_size: Option<u32>,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (ids, options) = (ids("user_ids", user_ids)?, bulk_options(chunk_size, None)?);
+        let (ids, options) = (ids("user_ids", user_ids)?, self::options::<BulkOptions>(options)?);
         let client = self.handle.get()?;
         spawn(py, async move { client.restore_users_from_trash(&ids, &options).await.map(trash_results) })
     }
 
     /// Runs operations with `/admin/v1/bulk` (see `Client.bulk`).
-    #[pyo3(signature = (operations, *, encoding = None, chunk_size = None))]
+    #[pyo3(signature = (operations, **options), text_signature = "($self, operations, *, encoding=None, chunk_size=None)")]
     fn bulk<'py>(
         &self,
         py: Python<'py>,
         operations: &Bound<'_, PyAny>,
-        encoding: Option<&str>,
-        chunk_size: Option<u32>,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (ops, options) = (self::operations(operations)?, bulk_options(chunk_size, encoding)?);
+        let (ops, options) = (self::operations(operations)?, self::options::<BulkOptions>(options)?);
         let client = self.handle.get()?;
         spawn(py, async move { client.bulk(&ops, &options).await.map(operation_results) })
     }
@@ -593,16 +573,15 @@ impl PyAsyncClient {
     }
 
     /// Applies a plan (see `Client.apply`).
-    #[pyo3(signature = (plan, *, concurrency = None, journal = None, chunk_size = None))]
+    #[pyo3(signature = (plan, *, journal = None, **options), text_signature = "($self, plan, *, concurrency=None, journal=None, chunk_size=None)")]
     fn apply<'py>(
         &self,
         py: Python<'py>,
         plan: PyRef<'_, PyPlan>,
-        concurrency: Option<u32>,
         journal: Option<std::path::PathBuf>,
-        chunk_size: Option<u32>,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (plan, options) = (plan.0.clone(), apply_options(concurrency, journal, chunk_size));
+        let (plan, options) = (plan.0.clone(), apply_options(journal, options)?);
         let client = self.handle.get()?;
         spawn(py, async move { client.apply(&plan, &options).await.map(wrap_report) })
     }

@@ -116,8 +116,21 @@ def test_bulk_calls_and_bad_input(fresh_emu):
         with pytest.raises(InvalidInputError) as e:
             client.send_users_to_trash(["DU1"], chunk_size=101)
         assert e.value.field == "chunk_size"
-        with pytest.raises(InvalidInputError):
+        with pytest.raises(InvalidInputError) as e:
             client.bulk(ops, encoding="xml")
+        assert e.value.field == "encoding"
+        # keyword options are read by core: an unknown keyword or a wrong type names the key
+        with pytest.raises(InvalidInputError) as e:
+            client.send_users_to_trash(["DU1"], chunk_size="10")
+        assert e.value.field == "chunk_size"
+        with pytest.raises(InvalidInputError) as e:
+            client.bulk([{"method": "POST"}])
+        assert e.value.field == "operations"
+        plan = make_plan([directory_user(1)], [])
+        for bad, key in (({"concurency": 2}, "concurency"), ({"concurrency": "2"}, "concurrency"), ({"chunkSize": 2}, "chunkSize")):
+            with pytest.raises(InvalidInputError) as e:
+                client.apply(plan, **bad)
+            assert e.value.field == key
         assert fresh_emu.requests() == []
 
 

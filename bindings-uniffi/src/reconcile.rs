@@ -4,7 +4,7 @@
 
 use crate::client::{Client, UserFields};
 use crate::directory::DirectoryEvent;
-use crate::error::{Result, guard};
+use crate::error::{DuoError, Result, guard};
 use crate::models::{DirectoryUser, User};
 use duo_directory::reconcile::{self, ApplyOptions, Mapping, Plan as CorePlan};
 use duo_directory::runtime::run;
@@ -84,15 +84,14 @@ impl Plan {
                     .iter()
                     .map(|c| FieldChange { field: c.field.clone(), before: c.before.clone(), after: c.after.clone() })
                     .collect(),
-                conflict_reason: e.conflict.as_ref().map(|c| c.reason.as_str().into()),
-                conflict_detail: e.conflict.as_ref().map(|c| c.detail.clone()),
+                conflict_reason: e.conflict_reason().map(Into::into),
+                conflict_detail: e.conflict_detail().map(Into::into),
             })
             .collect()
     }
     /// How many entries of each action.
     pub fn summary(&self) -> HashMap<String, u32> {
-        let s = self.0.summary();
-        reconcile::ActionKind::ALL.iter().map(|k| (k.as_str().to_string(), s.count(*k))).collect()
+        self.0.summary().counts().into_iter().map(|(k, n)| (k.as_str().to_string(), n)).collect()
     }
     /// Entries that write to Duo.
     pub fn changes(&self) -> u32 {
@@ -106,17 +105,8 @@ pub fn plan_from_json(text: String) -> Result<Arc<Plan>> {
     guard(|| Ok(wrap(CorePlan::from_json(&text)?)))
 }
 
-/// A failed write's error: core's stable kind and its message.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct OutcomeError {
-    /// The error's stable kind (`api`, `transport`, ...), as `DuoException.code`.
-    pub code: String,
-    /// What went wrong.
-    pub text: String,
-}
-
 /// What happened to one user.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, uniffi::Record)]
 pub struct Outcome {
     /// Position of the entry in the plan.
     pub entry: u32,
@@ -130,12 +120,12 @@ pub struct Outcome {
     pub duo_user_id: Option<String>,
     /// Why it was skipped, or how it was found done without a write.
     pub reason: Option<String>,
-    /// The error, when it failed.
-    pub error: Option<OutcomeError>,
+    /// The error, when it failed: the `DuoException` (Swift `DuoError`) the call would have thrown.
+    pub error: Option<DuoError>,
 }
 
 /// Every plan entry's outcome, in plan order.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, uniffi::Record)]
 pub struct Report {
     /// One per entry.
     pub outcomes: Vec<Outcome>,
@@ -146,11 +136,8 @@ pub struct Report {
 }
 
 fn report(r: reconcile::Report) -> Report {
-    use reconcile::OutcomeStatus as S;
-    let counts = [S::Done, S::Failed, S::Skipped, S::Unchanged]
-        .into_iter()
-        .map(|s| (s.as_str().to_string(), u32::try_from(r.count(s)).unwrap_or(u32::MAX)))
-        .collect();
+    let counts =
+        r.counts().into_iter().map(|(s, n)| (s.as_str().to_string(), u32::try_from(n).unwrap_or(u32::MAX))).collect();
     Report {
         ok: r.ok(),
         counts,
@@ -164,7 +151,7 @@ fn report(r: reconcile::Report) -> Report {
                 status: o.status.as_str().into(),
                 duo_user_id: o.duo_user_id,
                 reason: o.reason,
-                error: o.error.map(|e| OutcomeError { code: e.code().into(), text: e.to_string() }),
+                error: o.error.map(DuoError::from),
             })
             .collect(),
     }

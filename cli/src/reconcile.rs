@@ -199,11 +199,8 @@ async fn plan(args: PlanArgs, out: &mut impl Write) -> Result<(), CliError> {
 
 fn write_summary(out: &mut impl Write, plan: &Plan) -> Result<(), CliError> {
     let summary = plan.summary();
-    let parts: Vec<String> = ActionKind::ALL
-        .iter()
-        .filter(|k| summary.count(**k) > 0)
-        .map(|k| format!("{} {}", summary.count(*k), k.as_str()))
-        .collect();
+    let parts: Vec<String> =
+        summary.counts().into_iter().filter(|(_, n)| *n > 0).map(|(k, n)| format!("{n} {}", k.as_str())).collect();
     let parts = if parts.is_empty() { "no user".to_string() } else { parts.join(", ") };
     output::line(out, format!("{} users: {parts} ({} changes)", plan.entries.len(), summary.changes()))
 }
@@ -242,7 +239,7 @@ pub fn show(plan: &Plan, out: &mut impl Write) -> Result<(), CliError> {
 
 /// The summary table of a report: per action, how many were done, failed, skipped, unchanged.
 pub fn report_table(report: &Report, out: &mut impl Write) -> Result<(), CliError> {
-    let statuses = [OutcomeStatus::Done, OutcomeStatus::Failed, OutcomeStatus::Skipped, OutcomeStatus::Unchanged];
+    let statuses = OutcomeStatus::ALL;
     let mut header = vec!["action"];
     header.extend(statuses.iter().map(|s| s.as_str()));
     let mut table = output::table(&header);

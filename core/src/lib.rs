@@ -32,6 +32,7 @@ mod json_scan;
 mod limits;
 mod listing;
 mod models;
+pub mod options;
 mod pairs;
 mod params;
 pub mod reconcile;

@@ -65,8 +65,10 @@ impl std::str::FromStr for OperationsEncoding {
     }
 }
 
-/// Options of the bulk calls; `None` keeps the default.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Options of the bulk calls; `None` keeps the default. Bindings read it from their option
+/// object with [`crate::options::from_value`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct BulkOptions {
     /// Items per request (default and maximum: the call's Duo limit).
     pub chunk_size: Option<u32>,
@@ -113,6 +115,24 @@ pub struct BulkOperation {
     /// Its parameters, as the single endpoint takes them.
     #[serde(default)]
     pub body: serde_json::Map<String, serde_json::Value>,
+}
+
+impl BulkOperation {
+    /// Reads the operations a binding was handed as JSON (an array of `{method, path, body}`
+    /// objects); anything else is [`Error::InvalidInput`] (field `operations`).
+    ///
+    /// ```
+    /// use duo_directory::BulkOperation;
+    /// let ops = BulkOperation::list_from_value(serde_json::json!([{"method": "DELETE", "path": "/admin/v1/users/DU1"}]))?;
+    /// assert_eq!(ops[0].method, "DELETE");
+    /// assert!(BulkOperation::list_from_value(serde_json::json!([{"method": "POST"}])).is_err());
+    /// # Ok::<(), duo_directory::Error>(())
+    /// ```
+    pub fn list_from_value(value: serde_json::Value) -> Result<Vec<BulkOperation>> {
+        serde_json::from_value(value).map_err(|e| {
+            Error::invalid("operations", format!("expected a list of {{method, path, body}} objects: {e}"))
+        })
+    }
 }
 
 /// The answer to one operation of [`Client::bulk`], in the order of the operations.

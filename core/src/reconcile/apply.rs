@@ -27,8 +27,10 @@ pub const MAX_CONCURRENCY: u32 = 64;
 /// Called with each user's outcome as soon as it is known.
 pub type ProgressFn = Arc<dyn Fn(&Outcome) + Send + Sync>;
 
-/// Options of [`apply`]; `None` keeps the default.
-#[derive(Clone, Default)]
+/// Options of [`apply`]; `None` keeps the default. Bindings read it (all but `progress`) from
+/// their option object with [`crate::options::from_value`].
+#[derive(Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ApplyOptions {
     /// Updates in flight at once (1..=64, default 8).
     pub concurrency: Option<u32>,
@@ -37,6 +39,7 @@ pub struct ApplyOptions {
     /// Users per bulk request (default and maximum 100).
     pub chunk_size: Option<u32>,
     /// Progress callback.
+    #[serde(skip)]
     pub progress: Option<ProgressFn>,
 }
 
@@ -66,6 +69,10 @@ pub enum OutcomeStatus {
 }
 
 impl OutcomeStatus {
+    /// Every status, in the order reports list them.
+    pub const ALL: [OutcomeStatus; 4] =
+        [OutcomeStatus::Done, OutcomeStatus::Failed, OutcomeStatus::Skipped, OutcomeStatus::Unchanged];
+
     /// `done`, `failed`, `skipped` or `unchanged`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -107,6 +114,18 @@ impl Report {
     /// How many outcomes have this status.
     pub fn count(&self, status: OutcomeStatus) -> usize {
         self.outcomes.iter().filter(|o| o.status == status).count()
+    }
+
+    /// The count of every status, in [`OutcomeStatus::ALL`] order, zeros included.
+    ///
+    /// ```
+    /// use duo_directory::reconcile::{OutcomeStatus, Report};
+    /// let counts = Report::default().counts();
+    /// assert_eq!(counts.len(), OutcomeStatus::ALL.len());
+    /// assert_eq!(counts[0], (OutcomeStatus::Done, 0));
+    /// ```
+    pub fn counts(&self) -> Vec<(OutcomeStatus, usize)> {
+        OutcomeStatus::ALL.iter().map(|s| (*s, self.count(*s))).collect()
     }
 
     /// True when no write failed.

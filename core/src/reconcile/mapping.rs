@@ -137,6 +137,20 @@ macro_rules! string_serde {
 string_serde!(UsernameSource);
 string_serde!(Scope);
 
+/// The options of planning a reconcile as a binding's option object (`{"mapping": ...}`), read
+/// with [`crate::options::from_value`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PlanOptions {
+    /// The mapping, as its JSON object or text (see [`Mapping::from_value`]); none: the default.
+    #[serde(deserialize_with = "mapping_of_value")]
+    pub mapping: Option<Mapping>,
+}
+
+fn mapping_of_value<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<Mapping>, D::Error> {
+    Mapping::from_value(serde_json::Value::deserialize(d)?).map_err(serde::de::Error::custom)
+}
+
 /// A Duo field a plan keeps equal to the directory.
 pub const MAPPED_FIELDS: [&str; 4] = ["firstname", "lastname", "email", "realname"];
 
@@ -202,6 +216,26 @@ impl Mapping {
         let mapping: Mapping = serde_json::from_str(text).map_err(|e| Error::invalid("mapping", e.to_string()))?;
         mapping.validate()?;
         Ok(mapping)
+    }
+
+    /// Reads a mapping a binding was handed as its JSON object or JSON text; `null` is none
+    /// (the default mapping). Anything else is [`Error::InvalidInput`] (field `mapping`).
+    ///
+    /// ```
+    /// use duo_directory::reconcile::{Mapping, Scope};
+    /// let m = Mapping::from_value(serde_json::json!({"scope": "group:staff"}))?;
+    /// assert_eq!(m.map(|m| m.scope), Some(Scope::Group("staff".into())));
+    /// assert_eq!(Mapping::from_value(serde_json::Value::Null)?, None);
+    /// assert!(Mapping::from_value(serde_json::json!(7)).is_err());
+    /// # Ok::<(), duo_directory::Error>(())
+    /// ```
+    pub fn from_value(value: serde_json::Value) -> Result<Option<Mapping>> {
+        match value {
+            serde_json::Value::Null => Ok(None),
+            serde_json::Value::String(text) => Mapping::from_json(&text).map(Some),
+            v @ serde_json::Value::Object(_) => Mapping::from_json(&v.to_string()).map(Some),
+            _ => Err(Error::invalid("mapping", "expected an object, its JSON text or null")),
+        }
     }
 
     /// The JSON form.

@@ -24,8 +24,8 @@ pub use apply::{
 pub use events::{plan_events, users_of_events};
 pub use journal::JournalState;
 pub use mapping::{
-    DEFAULT_REALNAME, InactiveAction, MAPPED_FIELDS, MARKER_PREFIX, Mapping, Scope, UsernameSource, glob_match,
-    owner_of,
+    DEFAULT_REALNAME, InactiveAction, MAPPED_FIELDS, MARKER_PREFIX, Mapping, PlanOptions, Scope, UsernameSource,
+    glob_match, owner_of,
 };
 pub use plan::{
     ActionKind, Conflict, ConflictReason, FieldChange, Observed, PLAN_VERSION, Plan, PlanEntry, PlanSummary, plan,

@@ -194,6 +194,18 @@ pub struct PlanEntry {
     pub observed: Option<Observed>,
 }
 
+impl PlanEntry {
+    /// For a conflict, its reason's name (`duplicate_username`, ...); `None` otherwise.
+    pub fn conflict_reason(&self) -> Option<&'static str> {
+        self.conflict.as_ref().map(|c| c.reason.as_str())
+    }
+
+    /// For a conflict, the users involved, in words; `None` otherwise.
+    pub fn conflict_detail(&self) -> Option<&str> {
+        self.conflict.as_ref().map(|c| c.detail.as_str())
+    }
+}
+
 /// How many entries of each kind a plan has.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanSummary {
@@ -228,6 +240,18 @@ impl PlanSummary {
             ActionKind::Unchanged => self.unchanged,
             ActionKind::Conflict => self.conflict,
         }
+    }
+
+    /// The count of every kind, in [`ActionKind::ALL`] order, zeros included.
+    ///
+    /// ```
+    /// use duo_directory::reconcile::{ActionKind, PlanSummary};
+    /// let s = PlanSummary { trash: 2, ..PlanSummary::default() };
+    /// assert_eq!(s.counts().len(), ActionKind::ALL.len());
+    /// assert!(s.counts().contains(&(ActionKind::Trash, 2)));
+    /// ```
+    pub fn counts(&self) -> Vec<(ActionKind, u32)> {
+        ActionKind::ALL.iter().map(|k| (*k, self.count(*k))).collect()
     }
 
     /// Entries that write to Duo.

@@ -308,3 +308,70 @@ fn events_plan_only_the_users_they_touch() {
     );
     assert!(plan.entries[0].changes.iter().any(|c| c.field == "lastname" && c.after == "Roy"), "latest state wins");
 }
+
+fn outcome(status: OutcomeStatus) -> Outcome {
+    Outcome {
+        entry: 0,
+        username: "ann".into(),
+        action: ActionKind::Update,
+        status,
+        duo_user_id: None,
+        reason: None,
+        error: None,
+    }
+}
+
+#[test]
+fn report_counts_every_status_in_order_zeros_included() {
+    let report = Report {
+        outcomes: vec![outcome(OutcomeStatus::Failed), outcome(OutcomeStatus::Done), outcome(OutcomeStatus::Failed)],
+    };
+    assert_eq!(
+        report.counts(),
+        vec![
+            (OutcomeStatus::Done, 1),
+            (OutcomeStatus::Failed, 2),
+            (OutcomeStatus::Skipped, 0),
+            (OutcomeStatus::Unchanged, 0)
+        ]
+    );
+    assert_eq!(
+        OutcomeStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        ["done", "failed", "skipped", "unchanged"]
+    );
+}
+
+#[test]
+fn plan_entries_flatten_their_conflict_and_summaries_count_every_kind() {
+    let users = [
+        dir("d1", "ann@example.com", "Ann", "Lee", "active"),
+        dir("d2", "ann@example.com", "Ann", "Li", "active"),
+        dir("d3", "bob@example.com", "Bob", "Ray", "active"),
+    ];
+    let plan = plan(&users, &[], None).unwrap();
+    let entry = plan.entries.iter().find(|e| e.action == ActionKind::Conflict).unwrap();
+    assert_eq!(entry.conflict_reason(), Some("duplicate_username"));
+    assert_eq!(entry.conflict_detail(), entry.conflict.as_ref().map(|c| c.detail.as_str()));
+    assert!(entry.conflict_detail().is_some_and(|d| !d.is_empty()), "{entry:?}");
+    let create = plan.entries.iter().find(|e| e.action == ActionKind::Create).unwrap();
+    assert_eq!((create.conflict_reason(), create.conflict_detail()), (None, None));
+    let counts = plan.summary().counts();
+    assert_eq!(counts.len(), ActionKind::ALL.len());
+    assert_eq!(counts.iter().map(|(_, n)| n).sum::<u32>() as usize, plan.entries.len());
+    assert!(counts.contains(&(ActionKind::Conflict, plan.summary().conflict)));
+}
+
+#[test]
+fn plan_options_take_the_mapping_as_object_or_text() {
+    use crate::options::{KeyCase, from_value};
+    let o: PlanOptions =
+        from_value(Some(serde_json::json!({"mapping": {"inactive": "disable"}})), KeyCase::Camel).unwrap();
+    assert_eq!(o.mapping.map(|m| m.inactive), Some(InactiveAction::Disable));
+    let o: PlanOptions =
+        from_value(Some(serde_json::json!({"mapping": "{\"inactive\":\"disable\"}"})), KeyCase::Camel).unwrap();
+    assert_eq!(o.mapping.map(|m| m.inactive), Some(InactiveAction::Disable));
+    let o: PlanOptions = from_value(Some(serde_json::json!({"mapping": null})), KeyCase::Camel).unwrap();
+    assert_eq!(o.mapping, None);
+    let e = from_value::<PlanOptions>(Some(serde_json::json!({"mapping": {"nope": 1}})), KeyCase::Camel).unwrap_err();
+    assert!(matches!(e, crate::Error::InvalidInput { ref field, .. } if field == "mapping"), "{e}");
+}

@@ -5985,9 +5985,9 @@ public struct Outcome: Equatable, Hashable {
      */
     public var reason: String?
     /**
-     * The error, when it failed.
+     * The error, when it failed: the `DuoException` (Swift `DuoError`) the call would have thrown.
      */
-    public var error: OutcomeError?
+    public var error: DuoError?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6011,8 +6011,8 @@ public struct Outcome: Equatable, Hashable {
          * Why it was skipped, or how it was found done without a write.
          */reason: String?, 
         /**
-         * The error, when it failed.
-         */error: OutcomeError?) {
+         * The error, when it failed: the `DuoException` (Swift `DuoError`) the call would have thrown.
+         */error: DuoError?) {
         self.entry = entry
         self.username = username
         self.action = action
@@ -6044,7 +6044,7 @@ public struct FfiConverterTypeOutcome: FfiConverterRustBuffer {
                 status: FfiConverterString.read(from: &buf), 
                 duoUserId: FfiConverterOptionString.read(from: &buf), 
                 reason: FfiConverterOptionString.read(from: &buf), 
-                error: FfiConverterOptionTypeOutcomeError.read(from: &buf)
+                error: FfiConverterOptionTypeDuoError.read(from: &buf)
         )
     }
 
@@ -6055,7 +6055,7 @@ public struct FfiConverterTypeOutcome: FfiConverterRustBuffer {
         FfiConverterString.write(value.status, into: &buf)
         FfiConverterOptionString.write(value.duoUserId, into: &buf)
         FfiConverterOptionString.write(value.reason, into: &buf)
-        FfiConverterOptionTypeOutcomeError.write(value.error, into: &buf)
+        FfiConverterOptionTypeDuoError.write(value.error, into: &buf)
     }
 }
 
@@ -6072,75 +6072,6 @@ public func FfiConverterTypeOutcome_lift(_ buf: RustBuffer) throws -> Outcome {
 #endif
 public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
     return FfiConverterTypeOutcome.lower(value)
-}
-
-
-/**
- * A failed write's error: core's stable kind and its message.
- */
-public struct OutcomeError: Equatable, Hashable {
-    /**
-     * The error's stable kind (`api`, `transport`, ...), as `DuoException.code`.
-     */
-    public var code: String
-    /**
-     * What went wrong.
-     */
-    public var text: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The error's stable kind (`api`, `transport`, ...), as `DuoException.code`.
-         */code: String, 
-        /**
-         * What went wrong.
-         */text: String) {
-        self.code = code
-        self.text = text
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension OutcomeError: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeOutcomeError: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OutcomeError {
-        return
-            try OutcomeError(
-                code: FfiConverterString.read(from: &buf), 
-                text: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: OutcomeError, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.code, into: &buf)
-        FfiConverterString.write(value.text, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeOutcomeError_lift(_ buf: RustBuffer) throws -> OutcomeError {
-    return try FfiConverterTypeOutcomeError.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeOutcomeError_lower(_ value: OutcomeError) -> RustBuffer {
-    return FfiConverterTypeOutcomeError.lower(value)
 }
 
 
@@ -9293,30 +9224,6 @@ fileprivate struct FfiConverterOptionTypeGroupQuery: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeOutcomeError: FfiConverterRustBuffer {
-    typealias SwiftType = OutcomeError?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeOutcomeError.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeOutcomeError.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeUser: FfiConverterRustBuffer {
     typealias SwiftType = User?
 
@@ -9381,6 +9288,30 @@ fileprivate struct FfiConverterOptionTypeUserQuery: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeUserQuery.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDuoError: FfiConverterRustBuffer {
+    typealias SwiftType = DuoError?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDuoError.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDuoError.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

@@ -66,7 +66,21 @@ class ReconcileTest {
                 val first = client.apply(p, journal = journal, chunkSize = 2)
                 assertFalse(first.ok)
                 assertEquals(4u, first.counts["failed"])
-                assertTrue(first.outcomes.filter { it.status == "failed" }.all { it.error != null })
+                // a failed outcome carries the DuoException the call would have thrown
+                val errors = first.outcomes.filter { it.status == "failed" }.map { it.error }
+                assertEquals(4, errors.size)
+                for (e in errors) {
+                    when (e) {
+                        is DuoException.Transport -> assertEquals("transport", e.kind)
+                        is DuoException.Api -> { assertEquals("api_error", e.kind); assertEquals(503L, e.status) }
+                        else -> fail("unexpected outcome error $e")
+                    }
+                }
+                assertTrue(errors.any { it is DuoException.Transport } && errors.any { it is DuoException.Api })
+                val sent = emu.requests().size
+                val bad = expect<DuoException.InvalidInput> { runBlocking { client.apply(p, concurrency = 0) } }
+                assertEquals("concurrency", bad.field)
+                assertEquals(sent, emu.requests().size)
                 val second = client.apply(p, journal = journal, chunkSize = 2)
                 assertTrue(second.ok)
                 assertEquals(5u, second.counts["done"])

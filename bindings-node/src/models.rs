@@ -7,8 +7,9 @@
 //! the user's scalars (once, cached in core), a nested list decodes the whole user (once).
 
 use crate::error::{sync, to_js};
+use duo_directory::columns::Utf16Columns;
 use duo_directory::identity::{Identity, render};
-use duo_directory::{DirectoryUser as CoreDirectoryUser, Error, LazyUser, User as CoreUser, UserColumns, UserSummary};
+use duo_directory::{DirectoryUser as CoreDirectoryUser, Error, LazyUser, User as CoreUser, UserSummary};
 use napi::Env;
 use napi::bindgen_prelude::{Float64Array, Uint32Array};
 use napi_derive::napi;
@@ -101,14 +102,15 @@ pub struct JsColumns {
 
 impl From<duo_directory::UserPage> for UserRows {
     fn from(page: duo_directory::UserPage) -> Self {
-        let columns = UserColumns::of_page(&page.users);
+        let (users, columns) = page.into_parts();
+        let Utf16Columns { text, bounds, flags, numbers } = columns.into_utf16();
         let columns = JsColumns {
-            text: columns.text.clone(),
-            bounds: Uint32Array::new(columns.utf16_bounds().to_vec()),
-            flags: Uint32Array::new(columns.flags.clone()),
-            numbers: Float64Array::new(columns.numbers_f64()),
+            text,
+            bounds: Uint32Array::new(bounds),
+            flags: Uint32Array::new(flags),
+            numbers: Float64Array::new(numbers),
         };
-        UserRows { columns: Some(columns), users: page.users.into_iter().map(Some).collect() }
+        UserRows { columns: Some(columns), users: users.into_iter().map(Some).collect() }
     }
 }
 

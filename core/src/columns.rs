@@ -146,6 +146,14 @@ impl UserColumns {
         if self.utf16.is_empty() { &self.bounds } else { &self.utf16 }
     }
 
+    /// The columns as a language with UTF-16 strings and `f64` numbers reads them (JavaScript,
+    /// the JVM): moved, not copied, except the numbers.
+    pub fn into_utf16(mut self) -> Utf16Columns {
+        let numbers = self.numbers_f64();
+        let bounds = if self.utf16.is_empty() { self.bounds } else { std::mem::take(&mut self.utf16) };
+        Utf16Columns { text: self.text, bounds, flags: self.flags, numbers }
+    }
+
     /// `numbers` as JavaScript numbers (`f64`, exact up to 2^53, as `JSON.parse` would make
     /// them), NaN where null.
     pub fn numbers_f64(&self) -> Vec<f64> {
@@ -212,6 +220,19 @@ impl UserColumns {
         self.flags.push(FLAG_UNDECODED);
         ColumnsUser { columns: self, user, text_start, utf16_start, flags: all_null }
     }
+}
+
+/// [`UserColumns`] for JavaScript or the JVM (see [`UserColumns::into_utf16`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Utf16Columns {
+    /// [`UserColumns::text`].
+    pub text: String,
+    /// [`UserColumns::bounds`] in UTF-16 code units.
+    pub bounds: Vec<u32>,
+    /// [`UserColumns::flags`].
+    pub flags: Vec<u32>,
+    /// [`UserColumns::numbers_f64`].
+    pub numbers: Vec<f64>,
 }
 
 /// One user being written into [`UserColumns`] (see [`UserColumns::begin`]); flagged
@@ -339,6 +360,8 @@ mod tests {
                 );
             }
         }
+        let js = columns.clone().into_utf16();
+        assert_eq!((js.bounds.as_slice(), &js.flags, &js.text), (&*bounds, &columns.flags, &columns.text));
         assert!(UserColumns::from_users(&[]).is_empty());
     }
 }

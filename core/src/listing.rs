@@ -274,6 +274,34 @@ pub struct UserPage {
 }
 
 impl UserPage {
+    /// The page's users and their scalars as columns, apart: for a binding that hands the columns
+    /// across its language boundary whole and reads scalars from them there. The columns the page
+    /// pass filled are moved out, not copied; a user then decodes its own summary from its JSON
+    /// if asked.
+    ///
+    /// ```
+    /// use duo_directory::UserPage;
+    /// let body = r#"{"stat":"OK","response":[{"user_id":"DU1","username":"jo","status":"active"}]}"#;
+    /// let (users, columns) = UserPage::from_response(200, body.into())?.into_parts();
+    /// assert_eq!(columns.text_field(0, 1), Some("jo"));
+    /// assert_eq!(&*users[0].summary()?.username, "jo");
+    /// # Ok::<(), duo_directory::Error>(())
+    /// ```
+    pub fn into_parts(self) -> (Vec<LazyUser>, UserColumns) {
+        let mut users = self.users;
+        let Some(shared) =
+            shared_columns(&users).is_some().then(|| users.first().and_then(|u| u.page.clone())).flatten()
+        else {
+            let columns = UserColumns::from_users(&users);
+            return (users, columns);
+        };
+        for user in &mut users {
+            user.page = None;
+        }
+        let columns = Arc::try_unwrap(shared.0).unwrap_or_else(|still_shared| (*still_shared).clone());
+        (users, columns)
+    }
+
     /// Reads a `GET /admin/v1/users` answer: validates the envelope and splits the users in one
     /// pass; every item must be a JSON object.
     pub fn from_response(status: u16, body: Bytes) -> Result<UserPage> {

@@ -361,7 +361,7 @@ mod tests {
             }
         }
         let js = columns.clone().into_utf16();
-        assert_eq!((js.bounds.as_slice(), &js.flags, &js.text), (&*bounds, &columns.flags, &columns.text));
+        assert_eq!((js.bounds.as_slice(), &js.flags, &js.text), (bounds, &columns.flags, &columns.text));
         assert!(UserColumns::from_users(&[]).is_empty());
     }
 }

@@ -202,5 +202,7 @@ fn lazy_users_decode_a_summary_or_the_whole_user_on_demand() {
     assert_eq!(&*lazy.summary().unwrap().user_id, "DU3RP9I2WOC59VZX672N");
     let err = lazy.user().unwrap_err();
     assert!(matches!(err, Error::Decode { ref field, .. } if field == "phones[0].phone_id"), "{err:?}");
-    assert!(std::mem::size_of::<duo_directory::LazyUser>() <= 64, "an undecoded user stays small");
+    // raw slice + lock, the cache pointer, and the link to its page's columns (16 bytes)
+    let size = std::mem::size_of::<duo_directory::LazyUser>();
+    assert!(size <= 80, "an undecoded user stays small: {size} bytes");
 }
